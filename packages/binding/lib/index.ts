@@ -1,0 +1,22 @@
+// @tpio/binding: the Windows thread-pool I/O completion model (CreateThreadpoolIo, StartThreadpoolIo,
+// IoCompletionCallback, CancelThreadpoolIo, WaitForThreadpoolIoCallbacks, CloseThreadpoolIo,
+// BindIoCompletionCallback) on every platform, over io_uring, the Win32 thread pool or worker threads.
+
+export { Port, createPort, defaultPort, type BoundCompletionRoutine, type PortCallback } from './port.js';
+export { Io, type IoCompletionCallback } from './io.js';
+export { OpKind, statFields } from './protocol.js';
+export { probe, usableBackends, type ProbeReport } from './probe.js';
+export type {
+  AllocateRequest,
+  BackendName,
+  CopyRangeRequest,
+  FstatRequest,
+  IoRequest,
+  IoVectorRequest,
+  OpenRequest,
+  PathStatRequest,
+  PortOptions,
+  Position,
+  RequestObject,
+  TruncateRequest,
+} from './types.js';

@@ -1,0 +1,471 @@
+// Port: the completion port and its pool (CreateThreadpoolIo's environment). It owns the shared
+// submission and completion records, batches every request issued in one tick into one native
+// call, and dispatches each batch of completions with one JavaScript call per wake-up.
+
+import { loadAddon, type NativePort } from './load.js';
+import { OpKind, Word, completionWords, statFields, submissionWords, writeInt64, type OpCode } from './protocol.js';
+import { codedError, errnoOf, invalidArgType, invalidArgValue, invalidState } from './errors.js';
+import { normalizePosition, validateBuffer, validateFd, validateFunction, validateInteger, validateObject, validateOffsetLength } from './validate.js';
+import { Io, type IoCompletionCallback, kDeliver } from './io.js';
+import type { BackendName, OpenRequest, PathStatRequest, PortOptions, RequestObject } from './types.js';
+
+/** Something a completion is delivered to: an Io, a bound descriptor, or a port-level request. */
+export interface CompletionTarget {
+  [kDeliver](request: object, result: number, slot: number): void;
+}
+
+/** `fn(errorCode, bytesTransferred, request)`: the FileIOCompletionRoutine of BindIoCompletionCallback. */
+export type BoundCompletionRoutine<R extends object = RequestObject> = (errorCode: number, bytesTransferred: number, request: R) => void;
+
+/** `callback(result, request)` for port-level requests (open, stat): result is the fd or 0, or a negative errno. */
+export type PortCallback<R extends object> = (result: number, request: R) => void;
+
+class BoundFile implements CompletionTarget {
+  constructor(readonly fd: number, readonly routine: BoundCompletionRoutine<any>) {}
+  [kDeliver](request: object, result: number): void {
+    this.routine(result < 0 ? result : 0, result < 0 ? 0 : result, request);
+  }
+}
+
+class PortRequest implements CompletionTarget {
+  constructor(readonly callback: PortCallback<any>) {}
+  [kDeliver](request: object, result: number): void {
+    this.callback(result, request);
+  }
+}
+
+interface Deferred {
+  target: CompletionTarget;
+  kind: OpCode;
+  fd: number;
+  request: object;
+  extra: unknown;
+}
+
+const backendNames = new Set(['auto', 'uring', 'threads', 'win-tp']);
+const defaultEntries = 1024;
+
+function toPathBuffer(path: unknown, name = 'path'): Buffer {
+  let text: Buffer;
+  if (typeof path === 'string') text = Buffer.from(path);
+  else if (Buffer.isBuffer(path)) text = path;
+  else if (path instanceof URL) {
+    if (path.protocol !== 'file:') throw codedError('ERR_INVALID_URL_SCHEME', 'The URL must be of scheme file', TypeError);
+    text = Buffer.from(decodeURIComponent(path.pathname));
+  } else throw invalidArgType(name, ['string', 'Buffer', 'URL'], path);
+  if (text.includes(0)) {
+    throw invalidArgValue(name, typeof path === 'string' ? path : text, 'must be a string, Uint8Array, or URL without null bytes');
+  }
+  const terminated = Buffer.allocUnsafe(text.length + 1);
+  text.copy(terminated);
+  terminated[text.length] = 0;
+  return terminated;
+}
+
+function validateStatsArray(stats: unknown): asserts stats is BigInt64Array {
+  if (!(stats instanceof BigInt64Array) || stats.length < statFields) {
+    throw invalidArgType('request.stats', `BigInt64Array of length ${statFields}`, stats);
+  }
+}
+
+/**
+ * A completion port served by a pool: the engine (`uring`, `threads` or `win-tp`) and the
+ * JavaScript thread's view of it. Create one with {@link createPort}; callbacks always run on the
+ * JavaScript thread that created the port.
+ */
+export class Port {
+  readonly #native: NativePort;
+  readonly #submissions: Int32Array;
+  readonly #completions: Int32Array;
+  readonly #buffers: unknown[] = [];
+  readonly #entries: number;
+  // Slot table: what each in-flight slot belongs to. Parallel arrays keep the hot path monomorphic.
+  readonly #targets: (CompletionTarget | undefined)[];
+  readonly #requests: (object | undefined)[];
+  readonly #keepAlive: unknown[];
+  readonly #free: Int32Array;
+  #freeCount: number;
+  #batch = 0;
+  #flushScheduled = false;
+  #deferred: Deferred[] = [];
+  #deferredHead = 0;
+  #bound = new Map<number, BoundFile>();
+  #closed = false;
+  #idleWaiters: (() => void)[] = [];
+  readonly #flushBound = () => this.#flush();
+
+  /** @internal Use {@link createPort}. */
+  constructor(options: PortOptions = {}) {
+    validateObject(options, 'options');
+    const backend = options.backend ?? 'auto';
+    if (typeof backend !== 'string' || !backendNames.has(backend)) {
+      throw invalidArgValue('options.backend', backend, "must be one of: 'auto', 'uring', 'threads', 'win-tp'");
+    }
+    const threads = options.threads ?? 0;
+    validateInteger(threads, 'options.threads', 0, 256);
+    const entries = options.entries ?? defaultEntries;
+    validateInteger(entries, 'options.entries', 1, 32768);
+    const envBackend = process.env.TPIO_BACKEND;
+    const chosen = backend === 'auto' && envBackend ? envBackend : backend;
+    const { addon } = loadAddon();
+    const submissions = new ArrayBuffer(entries * submissionWords * 4);
+    const completions = new ArrayBuffer(entries * completionWords * 4);
+    this.#native = new addon.NativePort({ backend: chosen, threads, entries }, submissions, completions, this.#buffers, (count) =>
+      this.#onCompletions(count),
+    );
+    this.#entries = this.#native.entries;
+    this.#submissions = new Int32Array(submissions);
+    this.#completions = new Int32Array(completions);
+    this.#targets = new Array(this.#entries).fill(undefined);
+    this.#requests = new Array(this.#entries).fill(undefined);
+    this.#keepAlive = new Array(this.#entries).fill(undefined);
+    this.#free = new Int32Array(this.#entries);
+    for (let i = 0; i < this.#entries; i++) this.#free[i] = this.#entries - 1 - i;
+    this.#freeCount = this.#entries;
+  }
+
+  /** The engine serving this port: `'uring'`, `'threads'` or `'win-tp'`. */
+  get backend(): BackendName {
+    return this.#native.backend as BackendName;
+  }
+
+  /** Why `auto` did not pick the platform's fast engine, or `null` when it did. */
+  get fallbackReason(): string | null {
+    return this.#native.fallbackReason;
+  }
+
+  /** Maximum operations in flight at once; more are queued in JavaScript until slots free up. */
+  get entries(): number {
+    return this.#entries;
+  }
+
+  /** Operations issued and not yet completed (including ones queued for a free slot). */
+  get inFlight(): number {
+    return this.#entries - this.#freeCount + (this.#deferred.length - this.#deferredHead);
+  }
+
+  /**
+   * CreateThreadpoolIo: binds `fd` to this port. Every I/O on the returned {@link Io} must be
+   * preceded by `io.start()`, and completes by calling `callback(context, request, result,
+   * bytesTransferred, io)` on this thread.
+   */
+  createIo<C = unknown, R extends object = RequestObject>(fd: number, callback: IoCompletionCallback<C, R>, context?: C): Io<C, R> {
+    this.#checkOpen();
+    validateFd(fd);
+    validateFunction(callback, 'callback');
+    return new Io<C, R>(this, fd, callback, context as C);
+  }
+
+  /**
+   * BindIoCompletionCallback: associates `fd` with this port so that {@link Port.read} and
+   * {@link Port.write} on it complete by calling `routine(errorCode, bytesTransferred, request)`.
+   * `errorCode` is 0 or a negative errno.
+   */
+  bindIoCompletionCallback<R extends object = RequestObject>(fd: number, routine: BoundCompletionRoutine<R>): true {
+    this.#checkOpen();
+    validateFd(fd);
+    validateFunction(routine, 'routine');
+    if (this.#bound.has(fd)) throw invalidState(`file descriptor ${fd} is already bound to this port`);
+    this.#bound.set(fd, new BoundFile(fd, routine));
+    return true;
+  }
+
+  /** Forgets a binding made with {@link Port.bindIoCompletionCallback} (Windows unbinds on CloseHandle). */
+  unbindIoCompletionCallback(fd: number): boolean {
+    return this.#bound.delete(fd);
+  }
+
+  /** ReadFile on a bound descriptor: `request = { buffer, position, offset?, length? }`. */
+  read(fd: number, request: RequestObject): void {
+    this.submitIo(this.#boundTarget(fd), OpKind.read, fd, request);
+  }
+
+  /** WriteFile on a bound descriptor. */
+  write(fd: number, request: RequestObject): void {
+    this.submitIo(this.#boundTarget(fd), OpKind.write, fd, request);
+  }
+
+  /** Opens `request.path` with numeric `request.flags` and `request.mode`; `callback(fdOrErrno, request)`. */
+  open<R extends OpenRequest>(request: R, callback: PortCallback<R>): void {
+    this.#checkOpen();
+    validateObject(request, 'request');
+    validateFunction(callback, 'callback');
+    const path = toPathBuffer(request.path, 'path');
+    validateInt32Like(request.flags, 'flags');
+    validateInt32Like(request.mode ?? 0o666, 'mode');
+    this.#enqueue(new PortRequest(callback), OpKind.open, -1, request, path);
+  }
+
+  /** stat (or lstat with `followSymlinks: false`) of `request.path` into `request.stats`; `callback(0 | errno, request)`. */
+  stat<R extends PathStatRequest>(request: R, callback: PortCallback<R>): void {
+    this.#checkOpen();
+    validateObject(request, 'request');
+    validateFunction(callback, 'callback');
+    const path = toPathBuffer(request.path, 'path');
+    validateStatsArray(request.stats);
+    const kind = request.followSymlinks === false ? OpKind.lstat : OpKind.stat;
+    this.#enqueue(new PortRequest(callback), kind, -1, request, path);
+  }
+
+  /** Cancels every in-flight operation and waits for all of them, then releases the engine. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (let slot = 0; slot < this.#entries; slot++) if (this.#targets[slot] !== undefined) this.#native.cancel(slot);
+    this.#deferredHead = this.#deferred.length; // never issued: dropped
+    if (this.#entries - this.#freeCount > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+    this.#native.close();
+  }
+
+  /** @internal Validates and issues one I/O request for `target` on `fd`. Throws on bad arguments. */
+  submitIo(target: CompletionTarget, kind: OpCode, fd: number, request: RequestObject): void {
+    this.#checkOpen();
+    validateObject(request, 'request');
+    switch (kind) {
+      case OpKind.read:
+      case OpKind.write: {
+        const buffer = request.buffer;
+        validateBuffer(buffer);
+        const offset = request.offset ?? 0;
+        validateInteger(offset, 'offset', 0);
+        const length = request.length ?? buffer.byteLength - offset;
+        validateInteger(length, 'length', 0);
+        validateOffsetLength(offset, length, buffer.byteLength);
+        normalizePosition(request.position);
+        break;
+      }
+      case OpKind.readv:
+      case OpKind.writev: {
+        const buffers = request.buffers;
+        if (!Array.isArray(buffers)) throw invalidArgType('buffers', 'ArrayBufferView[]', buffers);
+        for (let i = 0; i < buffers.length; i++) validateBuffer(buffers[i], `buffers[${i}]`);
+        normalizePosition(request.position);
+        break;
+      }
+      case OpKind.fstat:
+        validateStatsArray(request.stats);
+        break;
+      case OpKind.ftruncate:
+        validateLength64(request.length, 'length');
+        break;
+      case OpKind.fallocate:
+        validateLength64(request.position, 'position');
+        validateLength64(request.length, 'length');
+        break;
+      case OpKind.copyFileRange:
+        validateFd(request.fdOut, 'fdOut');
+        normalizePosition(request.position);
+        normalizePosition(request.positionOut, 'positionOut');
+        validateLength64(request.length, 'length');
+        break;
+    }
+    this.#enqueue(target, kind, fd, request, undefined);
+  }
+
+  /** @internal Real cancellation of the in-flight ops of `target` (optionally only `request`). */
+  cancelFor(target: CompletionTarget, request?: object): number {
+    let count = 0;
+    for (let slot = 0; slot < this.#entries; slot++) {
+      if (this.#targets[slot] === target && (request === undefined || this.#requests[slot] === request)) {
+        this.#native.cancel(slot);
+        count++;
+      }
+    }
+    // Requests still waiting for a slot were never issued: complete them as cancelled.
+    for (let i = this.#deferredHead; i < this.#deferred.length; i++) {
+      const deferred = this.#deferred[i]!;
+      if (deferred.target === target && (request === undefined || deferred.request === request)) {
+        this.#deferred.splice(i--, 1);
+        count++;
+        const cancelled = errnoOf('ECANCELED');
+        queueMicrotask(() => deferred.target[kDeliver](deferred.request, cancelled, -1));
+      }
+    }
+    return count;
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw invalidState('the port is closed');
+  }
+
+  #boundTarget(fd: number): BoundFile {
+    validateFd(fd);
+    const bound = this.#bound.get(fd);
+    if (bound === undefined) throw invalidState(`file descriptor ${fd} is not bound with bindIoCompletionCallback()`);
+    return bound;
+  }
+
+  #enqueue(target: CompletionTarget, kind: OpCode, fd: number, request: object, extra: unknown): void {
+    if (this.#freeCount === 0 || this.#deferredHead < this.#deferred.length) {
+      this.#deferred.push({ target, kind, fd, request, extra });
+      return;
+    }
+    this.#encode(target, kind, fd, request, extra);
+  }
+
+  #encode(target: CompletionTarget, kind: OpCode, fd: number, request: any, extra: unknown): void {
+    const slot = this.#free[--this.#freeCount]!;
+    this.#targets[slot] = target;
+    this.#requests[slot] = request;
+    this.#keepAlive[slot] = extra;
+    const words = this.#submissions;
+    const base = this.#batch * submissionWords;
+    words[base + Word.op] = kind;
+    words[base + Word.slot] = slot;
+    words[base + Word.fd] = fd;
+    switch (kind) {
+      case OpKind.read:
+      case OpKind.write: {
+        const buffer = request.buffer as ArrayBufferView;
+        const offset = request.offset ?? 0;
+        words[base + Word.offset] = offset;
+        words[base + Word.length] = request.length ?? buffer.byteLength - offset;
+        writeInt64(words, base + Word.positionLo, normalizePosition(request.position));
+        this.#buffers[this.#batch] = buffer;
+        break;
+      }
+      case OpKind.readv:
+      case OpKind.writev:
+        words[base + Word.count] = request.buffers.length;
+        writeInt64(words, base + Word.positionLo, normalizePosition(request.position));
+        this.#buffers[this.#batch] = request.buffers;
+        break;
+      case OpKind.fstat:
+        this.#buffers[this.#batch] = request.stats;
+        break;
+      case OpKind.open:
+        words[base + Word.flags] = request.flags;
+        words[base + Word.mode] = request.mode ?? 0o666;
+        this.#buffers[this.#batch] = extra;
+        break;
+      case OpKind.stat:
+      case OpKind.lstat:
+        this.#buffers[this.#batch] = [extra, request.stats];
+        break;
+      case OpKind.ftruncate:
+        writeInt64(words, base + Word.length64Lo, request.length ?? 0);
+        this.#buffers[this.#batch] = undefined;
+        break;
+      case OpKind.fallocate:
+        writeInt64(words, base + Word.positionLo, request.position);
+        writeInt64(words, base + Word.length64Lo, request.length);
+        words[base + Word.mode] = request.mode ?? 0;
+        this.#buffers[this.#batch] = undefined;
+        break;
+      case OpKind.copyFileRange:
+        writeInt64(words, base + Word.positionLo, normalizePosition(request.position));
+        writeInt64(words, base + Word.positionOutLo, normalizePosition(request.positionOut, 'positionOut'));
+        writeInt64(words, base + Word.length64Lo, request.length);
+        words[base + Word.fdOut] = request.fdOut;
+        this.#buffers[this.#batch] = undefined;
+        break;
+      default:
+        this.#buffers[this.#batch] = undefined;
+    }
+    this.#batch++;
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      queueMicrotask(this.#flushBound);
+    }
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const count = this.#batch;
+    if (count === 0) return;
+    this.#batch = 0;
+    try {
+      this.#native.submit(count);
+    } finally {
+      this.#buffers.length = 0;
+    }
+  }
+
+  #onCompletions(count: number): void {
+    const records = this.#completions;
+    let firstError: unknown;
+    let failed = false;
+    for (let i = 0; i < count; i++) {
+      const slot = records[i * completionWords]!;
+      const result = records[i * completionWords + 1]!;
+      const target = this.#targets[slot]!;
+      const request = this.#requests[slot]!;
+      this.#targets[slot] = undefined;
+      this.#requests[slot] = undefined;
+      this.#keepAlive[slot] = undefined;
+      this.#free[this.#freeCount++] = slot;
+      try {
+        target[kDeliver](request, result, slot);
+      } catch (error) {
+        // Keep delivering the rest of the batch; the first exception is rethrown below and becomes
+        // an uncaught exception, later ones are raised on their own ticks.
+        if (!failed) {
+          failed = true;
+          firstError = error;
+        } else {
+          process.nextTick(() => {
+            throw error;
+          });
+        }
+      }
+    }
+    this.#issueDeferred();
+    if (this.#freeCount === this.#entries && this.#idleWaiters.length > 0) {
+      const waiters = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+    if (failed) throw firstError;
+  }
+
+  #issueDeferred(): void {
+    while (this.#freeCount > 0 && this.#deferredHead < this.#deferred.length) {
+      const deferred = this.#deferred[this.#deferredHead]!;
+      this.#deferred[this.#deferredHead++] = undefined as unknown as Deferred;
+      this.#encode(deferred.target, deferred.kind, deferred.fd, deferred.request, deferred.extra);
+    }
+    if (this.#deferredHead === this.#deferred.length) {
+      this.#deferred = [];
+      this.#deferredHead = 0;
+    }
+  }
+}
+
+function validateInt32Like(value: unknown, name: string): void {
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw invalidArgType(name, 'number', value);
+}
+
+function validateLength64(value: unknown, name: string): void {
+  if (typeof value === 'bigint') {
+    if (value < 0n) throw invalidArgValue(name, value, 'must be >= 0');
+    return;
+  }
+  validateInteger(value, name, 0);
+}
+
+/**
+ * Creates a completion port. `backend: 'auto'` (the default) picks io_uring on Linux, the Win32
+ * thread pool on Windows and worker threads elsewhere, falling back to worker threads when the fast
+ * engine is unavailable (see {@link Port.fallbackReason}). `TPIO_BACKEND` overrides `auto`.
+ *
+ * @example
+ * import { createPort } from '@tpio/binding';
+ * import { openSync } from 'node:fs';
+ * const port = createPort();
+ * const io = port.createIo(openSync('package.json'), (context, request, result, bytes) => {
+ *   console.log(context, result, bytes);
+ * }, 'my context');
+ * io.start();
+ * io.read({ buffer: Buffer.alloc(64), position: 0 });
+ */
+export function createPort(options?: PortOptions): Port {
+  return new Port(options);
+}
+
+let sharedPort: Port | undefined;
+
+/** The port shared by everything on this JavaScript thread (created on first use, never keeps the process alive). */
+export function defaultPort(): Port {
+  sharedPort ??= new Port();
+  return sharedPort;
+}

@@ -1,0 +1,67 @@
+// What the engine can do on this machine: for `tpio doctor` and bug reports.
+
+import { loadAddon } from './load.js';
+import { Port } from './port.js';
+import type { BackendName } from './types.js';
+
+/** The result of {@link probe}. */
+export interface ProbeReport {
+  /** Where the addon was loaded from. */
+  addonPath: string;
+  /** Node-API version of the running Node. */
+  napiVersion: number;
+  /** Engines compiled into this addon. */
+  backends: string[];
+  /** io_uring opcodes the kernel supports (Linux), by kernel name. */
+  uringOps: string[];
+  /** Why io_uring cannot be used here, or null. */
+  uringError: string | null;
+  /** Kernel release (Linux) or OS version. */
+  kernel: string;
+}
+
+/**
+ * Reports which engines exist and what the kernel supports.
+ *
+ * @example
+ * import { probe } from '@tpio/binding';
+ * console.log(probe().backends);
+ */
+export function probe(): ProbeReport {
+  const { addon, path } = loadAddon();
+  const report = addon.probe();
+  return {
+    addonPath: path,
+    napiVersion: report.napiVersion,
+    backends: report.backends,
+    uringOps: report.uringOps ?? [],
+    uringError: report.uringError ?? null,
+    kernel: report.kernel ?? '',
+  };
+}
+
+let usable: string[] | undefined;
+
+/**
+ * The engines that can actually run here (compiled in and able to start), fast engine first.
+ * Test suites use it to run every case on every engine.
+ *
+ * @example
+ * import { usableBackends } from '@tpio/binding';
+ * console.log(usableBackends()); // e.g. ['uring', 'threads']
+ */
+export function usableBackends(): string[] {
+  if (usable) return [...usable];
+  const { addon } = loadAddon();
+  usable = [];
+  for (const backend of addon.probe().backends) {
+    try {
+      const port = new Port({ backend: backend as BackendName });
+      void port.close();
+      usable.push(backend);
+    } catch {
+      // compiled in but cannot start here (e.g. io_uring blocked): not usable
+    }
+  }
+  return [...usable];
+}

@@ -1,0 +1,27 @@
+// Module init: exports NativePort, probe() and the protocol constants lib/protocol.ts checks.
+
+#include <napi.h>
+
+#include "core/op.h"
+#include "core/protocol.h"
+#include "core/select_backend.h"
+#include "napi/port_wrap.h"
+#include "napi/probe.h"
+
+namespace {
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("NativePort", tpio::napi::PortWrap::Define(env));
+  exports.Set("probe", Napi::Function::New(env, tpio::napi::Probe, "probe"));
+  Napi::Object protocol = Napi::Object::New(env);
+  protocol.Set("submissionWords", tpio::protocol::kSubmissionWords);
+  protocol.Set("completionWords", tpio::protocol::kCompletionWords);
+  protocol.Set("statFields", tpio::kStatFields);
+  protocol.Set("opKindMax", tpio::kOpKindMax);
+  exports.Set("protocol", protocol);
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(tpio, Init)

@@ -1,0 +1,82 @@
+#pragma once
+// The native half of a Port: the op table, the engine (plus a lazily created threads engine for
+// declined ops), the loop handle that brings completions back, and the one JS call per wake-up.
+// It lives until its handles are closed, independently of the JS wrapper that drives it.
+
+#include <node_api.h>
+#include <uv.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/backend.h"
+
+namespace tpio::napi {
+
+class Port final : public CompletionSink {
+ public:
+  // Creates the port and its engine. On failure returns null with `error` set.
+  static Port* Create(napi_env env, const std::string& backend, unsigned threads, unsigned entries, std::string* error);
+
+  // The JS side: shared records, the buffers array and the completion function.
+  void Attach(napi_env env, napi_value submissions, napi_value completions, napi_value buffers, napi_value on_completions);
+
+  const char* BackendName() const { return backend_->Name(); }
+  const std::string& FallbackReason() const { return fallback_reason_; }
+  unsigned Entries() const { return entries_; }
+
+  // JS thread: decode `count` records and hand them to the engine(s).
+  void Submit(napi_env env, uint32_t count);
+  // JS thread: best-effort cancel of the op in `slot`.
+  void Cancel(uint32_t slot);
+  // JS thread: stop everything, wait for in-flight ops, close handles, free this (asynchronously).
+  void Release();
+  // The wrapper's pointer to this port, nulled when the environment releases the port first.
+  void SetOwner(Port** owner) { owner_ = owner; }
+
+  // CompletionSink
+  void Complete(Op** ops, size_t count) override;
+  void CompleteOnLoop(Op* op) override;
+  void FlushOnLoop() override;
+
+ private:
+  Port(napi_env env, unsigned entries);
+  ~Port() override;
+
+  static void OnAsync(uv_async_t* handle);
+  static void OnEnvCleanup(napi_async_cleanup_hook_handle handle, void* data);
+  Backend* Fallback();
+  void Deliver();
+  void ShutdownAndClose();
+  void OnHandleClosed();
+  void SetActive(bool active);
+
+  napi_env env_;
+  unsigned entries_;
+  std::unique_ptr<Op[]> ops_;
+  std::unique_ptr<Backend> backend_;
+  std::unique_ptr<Backend> fallback_;
+  std::string fallback_reason_;
+
+  int32_t* submissions_ = nullptr;
+  int32_t* completions_ = nullptr;
+  napi_ref submissions_ref_ = nullptr;
+  napi_ref completions_ref_ = nullptr;
+  napi_ref buffers_ref_ = nullptr;
+  napi_ref on_completions_ref_ = nullptr;  // strong only while ops are in flight
+  napi_async_context async_context_ = nullptr;
+  napi_async_cleanup_hook_handle cleanup_hook_ = nullptr;
+
+  uv_async_t async_;              // wakes the loop for completions from other threads
+  size_t in_flight_ = 0;          // JS thread
+  std::vector<Op*> ready_;        // JS thread: completed, not yet delivered
+  std::mutex mutex_;
+  std::vector<Op*> remote_;       // guarded by mutex_: completed on other threads
+  bool released_ = false;
+  int open_handles_ = 0;
+  Port** owner_ = nullptr;
+};
+
+}  // namespace tpio::napi

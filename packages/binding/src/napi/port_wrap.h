@@ -1,0 +1,29 @@
+#pragma once
+// NativePort: the JS class over napi::Port. Constructor(options, submissions, completions, buffers,
+// onCompletions); methods submit(count), cancel(slot), close(); getters backend, fallbackReason, entries.
+
+#include <napi.h>
+
+namespace tpio::napi {
+
+class Port;
+
+class PortWrap final : public Napi::ObjectWrap<PortWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  explicit PortWrap(const Napi::CallbackInfo& info);
+  ~PortWrap() override;
+
+ private:
+  Napi::Value Submit(const Napi::CallbackInfo& info);
+  Napi::Value Cancel(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+  Napi::Value GetBackend(const Napi::CallbackInfo& info);
+  Napi::Value GetFallbackReason(const Napi::CallbackInfo& info);
+  Napi::Value GetEntries(const Napi::CallbackInfo& info);
+
+  Port* port_ = nullptr;
+  std::string backend_name_;
+};
+
+}  // namespace tpio::napi

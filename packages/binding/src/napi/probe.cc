@@ -1,0 +1,44 @@
+// Diagnostics for `tpio doctor`. The io_uring part is filled in by linux/uring_probe when built.
+
+#include "napi/probe.h"
+
+#ifndef _WIN32
+#include <sys/utsname.h>
+#endif
+
+#include "core/select_backend.h"
+#ifdef TPIO_HAVE_URING
+#include "linux/uring_probe.h"
+#endif
+
+namespace tpio::napi {
+
+Napi::Value Probe(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object report = Napi::Object::New(env);
+  uint32_t napi_version = 0;
+  napi_get_version(env, &napi_version);
+  report.Set("napiVersion", napi_version);
+  Napi::Array backends = Napi::Array::New(env);
+  uint32_t index = 0;
+  for (const std::string& name : CompiledBackends()) backends.Set(index++, name);
+  report.Set("backends", backends);
+#ifndef _WIN32
+  struct utsname names;
+  if (uname(&names) == 0) report.Set("kernel", std::string(names.sysname) + " " + names.release);
+#endif
+  Napi::Array ops = Napi::Array::New(env);
+#ifdef TPIO_HAVE_URING
+  std::string error;
+  std::vector<std::string> supported = uring::SupportedOpNames(&error);
+  index = 0;
+  for (const std::string& name : supported) ops.Set(index++, name);
+  report.Set("uringError", error.empty() ? env.Null() : Napi::String::New(env, error));
+#else
+  report.Set("uringError", Napi::String::New(env, "io_uring engine not compiled into this addon"));
+#endif
+  report.Set("uringOps", ops);
+  return report;
+}
+
+}  // namespace tpio::napi

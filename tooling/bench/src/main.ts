@@ -1,0 +1,2 @@
+// The harness (filled in by the io_uring issue).
+console.log('tpio bench harness: not yet implemented');
