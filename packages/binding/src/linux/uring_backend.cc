@@ -23,14 +23,6 @@ namespace {
 // user_data of our own ASYNC_CANCEL requests; real ops carry their (non-null) Op pointer.
 constexpr uint64_t kCancelTag = 0;
 
-bool AsyncRequested() {
-  static const bool requested = [] {
-    const char* value = std::getenv("TPIO_URING_ASYNC");
-    return value != nullptr && value[0] == '1';
-  }();
-  return requested;
-}
-
 bool SqpollRequested() {
   static const bool requested = [] {
     const char* value = std::getenv("TPIO_URING_SQPOLL");
@@ -115,7 +107,6 @@ Backend::SubmitResult UringBackend::Submit(Op* op) {
   Sqe* sqe = NextSqe();
   if (sqe == nullptr) return SubmitResult::kDeclined;
   PrepareSqe(op, opcode, sqe);
-  if (AsyncRequested()) sqe->flags |= 1u << 4;  // IOSQE_ASYNC (experiment)
   op->state.store(OpState::kRunning, std::memory_order_relaxed);
   in_flight_++;
   return SubmitResult::kAccepted;
