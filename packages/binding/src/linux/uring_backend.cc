@@ -154,14 +154,12 @@ bool UringBackend::Drain(uint32_t limit) {
   uint32_t head = ring_->CqHead();
   const uint32_t tail = ring_->CqTail();
   const uint32_t end = tail - head > limit ? head + limit : tail;
-  for (; head != end; head++) {
-    const Cqe* cqe = ring_->CqeAt(head);
-    uint64_t user_data = cqe->user_data;
-    int32_t res = cqe->res;
-    // Release the slot before completing: CompleteCqe never reads the CQE again.
-    ring_->AdvanceCq(head + 1);
-    CompleteCqe(user_data, res);
+  for (uint32_t index = head; index != end; index++) {
+    const Cqe* cqe = ring_->CqeAt(index);
+    // CompleteCqe only touches the op, never the ring: reading the CQE fields is all we need.
+    CompleteCqe(cqe->user_data, cqe->res);
   }
+  ring_->AdvanceCq(end);  // one release store for the whole batch
   return end != tail;
 }
 
