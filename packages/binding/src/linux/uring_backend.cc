@@ -113,8 +113,16 @@ Backend::SubmitResult UringBackend::Submit(Op* op) {
 }
 
 void UringBackend::Flush() {
-  // One io_uring_enter per batch. -EAGAIN/-EBUSY leave SQEs queued: OnReadable() retries them.
-  if (ring_->Unsubmitted() > 0) ring_->Submit(0);
+  // One io_uring_enter per batch.
+  if (ring_->Unsubmitted() == 0) return;
+  int rc = ring_->Submit(0);
+  if (rc == -EAGAIN || rc == -EBUSY) {
+    // The kernel kept the SQEs (no memory for requests, or the CQ backlog is full): make the
+    // eventfd readable so that OnReadable() drains and submits them again on the next loop turn.
+    uint64_t one = 1;
+    ssize_t ignored = write(event_fd_, &one, sizeof(one));
+    (void)ignored;
+  }
 }
 
 void UringBackend::Cancel(Op* op) {
