@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <string>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -23,6 +24,16 @@ namespace {
 // user_data of our own ASYNC_CANCEL requests; real ops carry their (non-null) Op pointer.
 constexpr uint64_t kCancelTag = 0;
 
+// Setup flags that are opt-in until measured faster on a target machine: TPIO_URING_FLAGS is a
+// comma list of "sqpoll", "single_issuer", "coop_taskrun" (read once).
+bool FlagRequested(const char* name) {
+  static const std::string flags = [] {
+    const char* value = std::getenv("TPIO_URING_FLAGS");
+    return std::string(",") + (value ? value : "") + ",";
+  }();
+  return flags.find(std::string(",") + name + ",") != std::string::npos;
+}
+
 bool SqpollRequested() {
   static const bool requested = [] {
     const char* value = std::getenv("TPIO_URING_SQPOLL");
@@ -36,7 +47,9 @@ bool SqpollRequested() {
 std::unique_ptr<Backend> CreateUringBackend(const BackendContext& context, std::string* error) {
   Ring::Options options;
   options.entries = context.entries ? context.entries : 256;
-  options.sqpoll = SqpollRequested();
+  options.sqpoll = SqpollRequested() || FlagRequested("sqpoll");
+  options.single_issuer = FlagRequested("single_issuer");
+  options.coop_taskrun = FlagRequested("coop_taskrun");
   std::unique_ptr<Ring> ring = Ring::Create(options, error);
   if (!ring) return nullptr;
   int event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
