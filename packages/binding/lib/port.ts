@@ -420,11 +420,16 @@ export class Port {
     const count = this.#batch;
     if (count === 0) return;
     this.#batch = 0;
+    const buffers = this.#buffers;
     try {
-      // The record values travel as arguments: the addon reads them all with one call.
-      this.#native.submit(count, ...this.#buffers);
+      // The record values travel as arguments: the addon reads them all with one call (entries
+      // past `count`, left from a bigger batch, are undefined and ignored).
+      this.#native.submit(count, ...buffers);
     } finally {
-      this.#buffers.length = 0;
+      // Drop the references but keep the array's storage: truncating and regrowing it on every
+      // batch allocated a new backing store each time (garbage, and scavenges in the loop).
+      buffers.fill(undefined, 0, count);
+      if (buffers.length > 2 * count + 16) buffers.length = count;
     }
   }
 
