@@ -164,6 +164,26 @@ describeEachBackend(usableBackends(), (backend) => {
     });
   });
 
+  it('copyFile falls back to reading and writing across filesystems (tmpfs -> disk)', async () => {
+    if (!fs.existsSync('/dev/shm') || fs.statSync('/dev/shm').dev === fs.statSync(dir.path).dev) return;
+    const source = fs.mkdtempSync('/dev/shm/tpio-test-');
+    try {
+      const from = join(source, 'src.bin');
+      const data = files[3]!.data;
+      fs.writeFileSync(from, data, { mode: 0o604 });
+      fs.chmodSync(from, 0o604);
+      const steps: number[] = [];
+      const target = join(dir.path, 'cross-fs');
+      await copyFile(from, target, { chunkSize: 1 << 20, onProgress: (done) => steps.push(done) });
+      expect(fs.readFileSync(target).equals(data)).toBe(true);
+      expect(fs.statSync(target).mode & 0o777).toBe(0o604);
+      expect(steps.at(-1)).toBe(data.length);
+      expect(currentPort().inFlight).toBe(0);
+    } finally {
+      fs.rmSync(source, { recursive: true, force: true });
+    }
+  });
+
   describe('stat / lstat', () => {
     it('match node, with bigint and symlinks', async () => {
       const { path } = files[2]!;
