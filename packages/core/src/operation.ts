@@ -44,6 +44,9 @@ export interface OperationSink {
 /**
  * An operation on a {@link FileHandle} as {@link FileHandle.completions} reports it: the request
  * handed to the engine. Treat it as read-only.
+ *
+ * @example
+ * for await (const { request } of file.completions()) console.log(request.syscall, request.position);
  */
 export interface IoOperation {
   /** The system call this operation stands for (`'read'`, `'write'`, `'fstat'`, ...). */

@@ -12,7 +12,12 @@ import { open } from './open.js';
 import type { OpenFlags } from './flags.js';
 import type { PathLike } from './validated-path.js';
 
-/** Options of {@link readFile}, as node:fs's. */
+/**
+ * Options of {@link readFile}, as node:fs's.
+ *
+ * @example
+ * await readFile('a.txt', { encoding: 'utf8', signal } satisfies ReadFileOptions);
+ */
 export interface ReadFileOptions {
   /** Return a string in this encoding instead of a Buffer. */
   encoding?: BufferEncoding | null;

@@ -11,10 +11,20 @@ import { open } from './open.js';
 import type { OpenFlags } from './flags.js';
 import type { PathLike } from './validated-path.js';
 
-/** What {@link writeFile} accepts: a string, any ArrayBufferView, or an (async) iterable of strings/views. */
+/**
+ * What {@link writeFile} accepts: a string, any ArrayBufferView, or an (async) iterable of strings/views.
+ *
+ * @example
+ * const data: WriteFileData = ['a', Buffer.from('b')];
+ */
 export type WriteFileData = string | ArrayBufferView | Iterable<string | ArrayBufferView> | AsyncIterable<string | ArrayBufferView>;
 
-/** Options of {@link writeFile}, as node:fs's. */
+/**
+ * Options of {@link writeFile}, as node:fs's.
+ *
+ * @example
+ * await writeFile('a.txt', 'x', { mode: 0o600, flush: true } satisfies WriteFileOptions);
+ */
 export interface WriteFileOptions {
   /** Encoding of string data (default `'utf8'`). */
   encoding?: BufferEncoding | null;
