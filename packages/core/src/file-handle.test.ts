@@ -79,6 +79,13 @@ describeEachBackend(usableBackends(), (backend) => {
         (h) => h.read(Buffer.alloc(10), 5, 6, 0),
         (h) => h.read(Buffer.alloc(10), 'x' as never, 1, 0),
         (h) => h.read(42 as never),
+        // not a safe integer >= 0: the current position, as node does
+        (h) => h.read(Buffer.alloc(10), 0, 5, -2),
+        (h) => h.read(Buffer.alloc(10), 0, 5, 2 ** 53),
+        (h) => h.read(Buffer.alloc(10), 0, 5, 1.5),
+        (h) => h.read(Buffer.alloc(10), 0, 5, 'abc' as never),
+        (h) => h.read(null as never),
+        (h) => h.readv([Buffer.alloc(3)], -5),
       ];
       for (const call of calls) await expectSameOutcome(call(ours as never), call(theirs));
       await ours.close();
@@ -152,6 +159,10 @@ describeEachBackend(usableBackends(), (backend) => {
         (h) => h.write(Buffer.alloc(4), 0, 5),
         (h) => h.write(Buffer.alloc(4), -1),
         (h) => h.write(12 as never),
+        (h) => h.write(Buffer.from('neg'), 0, 3, -2),
+        (h) => h.write(Buffer.from('str'), 0, 3, 'x' as never),
+        (h) => h.write('abc', 'x' as never, 'utf8'),
+        (h) => h.write('abc', 0, 'bogus' as never),
       ];
       for (const call of calls) await expectSameOutcome(call(ours as never), call(theirs));
       await ours.close();
