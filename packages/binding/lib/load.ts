@@ -63,6 +63,9 @@ let loaded: { addon: NativeAddon; path: string } | undefined;
 export function loadAddon(): { addon: NativeAddon; path: string } {
   if (loaded) return loaded;
   const candidates: string[] = [];
+  // An explicit addon file (e.g. the mingw-w64 cross build that the Wine job loads) wins.
+  const override = process.env.TPIO_ADDON_PATH;
+  if (override) candidates.push(override);
   if (!process.env.npm_config_build_from_source) candidates.push(`${platformPackageName()}/tpio.node`);
   candidates.push(join(packageRoot, 'build', 'Release', 'tpio.node'), join(packageRoot, 'build', 'Debug', 'tpio.node'));
   const failures: string[] = [];

@@ -3,7 +3,7 @@
 // call, and dispatches each batch of completions with one JavaScript call per wake-up.
 
 import { loadAddon, type NativePort } from './load.js';
-import { OpKind, Word, completionWords, statFields, submissionWords, writeInt64, type OpCode } from './protocol.js';
+import { OpKind, SubmitFlag, Word, completionWords, statFields, submissionWords, writeInt64, type OpCode } from './protocol.js';
 import { codedError, errnoOf, invalidArgType, invalidArgValue, invalidState } from './errors.js';
 import { normalizePosition, validateBuffer, validateFd, validateFunction, validateInteger, validateObject, validateOffsetLength } from './validate.js';
 import { Io, type IoCompletionCallback, kDeliver } from './io.js';
@@ -313,6 +313,7 @@ export class Port {
     words[base + Word.op] = kind;
     words[base + Word.slot] = slot;
     words[base + Word.fd] = fd;
+    words[base + Word.submitFlags] = target instanceof BoundFile ? SubmitFlag.bound : 0;
     switch (kind) {
       case OpKind.read:
       case OpKind.write: {

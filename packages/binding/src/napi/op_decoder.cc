@@ -114,6 +114,7 @@ int32_t DecodeOp(napi_env env, const int32_t* words, napi_value buffers, uint32_
   op->kind = static_cast<OpKind>(kind);
   op->fd = words[p::kWordFd];
   op->position = Join(words[p::kWordPositionLo], words[p::kWordPositionHi]);
+  op->bound_callback = (words[p::kWordSubmitFlags] & p::kSubmitFlagBound) != 0;
   if (op->position < -1) return kErrInval;
 
   napi_value value = nullptr;
