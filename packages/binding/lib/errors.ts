@@ -81,14 +81,26 @@ export function systemError(errno: number, info: SystemErrorInfo): NodeSystemErr
 /** The class of every `ERR_*` error: a built-in error type carrying node's `code`. */
 type ErrorConstructorLike = new (message: string) => Error;
 
+// One subclass per built-in type, as node has: `name` stays the built-in one, toString() shows
+// the code (`TypeError [ERR_X]: message`), and util.inspect adds the code to the printed stack.
+const coded = new Map<ErrorConstructorLike, ErrorConstructorLike>();
+function codedClass(Base: ErrorConstructorLike): ErrorConstructorLike {
+  let Class = coded.get(Base);
+  if (Class === undefined) {
+    Class = class extends Base {
+      override toString(): string {
+        return `${this.name} [${(this as unknown as { code: string }).code}]: ${this.message}`;
+      }
+    };
+    coded.set(Base, Class);
+  }
+  return Class;
+}
+
 function makeNodeError(Base: ErrorConstructorLike, code: string, message: string, caller: Function): Error & { code: string } {
-  const error = new Base(message) as Error & { code: string };
-  // Node's errors print as `TypeError [ERR_X]: message` while keeping `name` plain.
-  Object.defineProperty(error, 'name', { value: `${error.name} [${code}]`, configurable: true, writable: true, enumerable: false });
+  const error = new (codedClass(Base))(message) as Error & { code: string };
   Error.captureStackTrace(error, caller);
-  error.stack; // materialise the stack with the decorated name
-  delete (error as { name?: string }).name;
-  Object.defineProperty(error, 'code', { value: code, configurable: true, writable: true, enumerable: true });
+  error.code = code;
   return error;
 }
 
@@ -100,9 +112,9 @@ export function describeReceived(value: unknown): string {
     if (value.constructor?.name) return ` Received an instance of ${value.constructor.name}`;
     return ` Received ${inspect(value, { depth: -1 })}`;
   }
-  let shown = inspect(value, { colors: false });
-  if (shown.length > 28) shown = `${shown.slice(0, 25)}...`;
-  return ` Received type ${typeof value} (${shown})`;
+  let shown: unknown = value;
+  if (typeof value === 'string' && value.length > 28) shown = `${value.slice(0, 25)}...`;
+  return ` Received type ${typeof value} (${inspect(shown, { colors: false })})`;
 }
 
 const classRegExp = /^([A-Z][a-z0-9]*)+$/;

@@ -93,6 +93,7 @@ export class Port {
   #closed = false;
   #idleWaiters: (() => void)[] = [];
   readonly #flushBound = () => this.#flush();
+  readonly #onCompletionsBound: (count: number) => void;
 
   /** @internal Use {@link createPort}. */
   constructor(options: PortOptions = {}) {
@@ -110,9 +111,10 @@ export class Port {
     const { addon } = loadAddon();
     const submissions = new ArrayBuffer(entries * submissionWords * 4);
     const completions = new ArrayBuffer(entries * completionWords * 4);
-    this.#native = new addon.NativePort({ backend: chosen, threads, entries }, submissions, completions, this.#buffers, (count) =>
-      this.#onCompletions(count),
-    );
+    // The port owns this function: the addon holds it weakly while idle, so it lives exactly as
+    // long as the port does.
+    this.#onCompletionsBound = (count: number) => this.#onCompletions(count);
+    this.#native = new addon.NativePort({ backend: chosen, threads, entries }, submissions, completions, this.#buffers, this.#onCompletionsBound);
     this.#entries = this.#native.entries;
     this.#submissions = new Int32Array(submissions);
     this.#completions = new Int32Array(completions);
@@ -212,7 +214,7 @@ export class Port {
     if (this.#closed) return;
     this.#closed = true;
     for (let slot = 0; slot < this.#entries; slot++) if (this.#targets[slot] !== undefined) this.#native.cancel(slot);
-    this.#deferredHead = this.#deferred.length; // never issued: dropped
+    this.#cancelDeferred(() => true);
     if (this.#entries - this.#freeCount > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
     this.#native.close();
   }
@@ -229,7 +231,7 @@ export class Port {
         const offset = request.offset ?? 0;
         validateInteger(offset, 'offset', 0);
         const length = request.length ?? buffer.byteLength - offset;
-        validateInteger(length, 'length', 0);
+        validateInteger(length, 'length');
         validateOffsetLength(offset, length, buffer.byteLength);
         normalizePosition(request.position);
         break;
@@ -271,15 +273,19 @@ export class Port {
         count++;
       }
     }
-    // Requests still waiting for a slot were never issued: complete them as cancelled.
+    return count + this.#cancelDeferred((deferred) => deferred.target === target && (request === undefined || deferred.request === request));
+  }
+
+  /** Requests still waiting for a slot were never issued: they call back as cancelled, on a later tick. */
+  #cancelDeferred(matches: (deferred: Deferred) => boolean): number {
+    let count = 0;
+    const cancelled = errnoOf('ECANCELED');
     for (let i = this.#deferredHead; i < this.#deferred.length; i++) {
       const deferred = this.#deferred[i]!;
-      if (deferred.target === target && (request === undefined || deferred.request === request)) {
-        this.#deferred.splice(i--, 1);
-        count++;
-        const cancelled = errnoOf('ECANCELED');
-        queueMicrotask(() => deferred.target[kDeliver](deferred.request, cancelled, -1));
-      }
+      if (!matches(deferred)) continue;
+      this.#deferred.splice(i--, 1);
+      count++;
+      queueMicrotask(() => deferred.target[kDeliver](deferred.request, cancelled, -1));
     }
     return count;
   }
