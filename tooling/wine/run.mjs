@@ -17,8 +17,7 @@
 // TPIO_WINE_FILES (space-separated test files relative to the package, default: all).
 
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -107,28 +106,26 @@ function preparePrefix() {
 function stageTree() {
   mkdirSync(stage, { recursive: true });
   for (const entry of readdirSync(stage)) {
-    if (entry !== 'node_modules' && entry !== '.install-stamp') rmSync(join(stage, entry), { recursive: true, force: true });
+    if (entry !== 'node_modules') rmSync(join(stage, entry), { recursive: true, force: true });
   }
   const excludes = ['node_modules', 'build', 'build-*', 'dist', '.turbo', '.wine-cache', '.git', '.test-results', 'coverage'];
   const pack = spawnSync('tar', ['-c', ...excludes.map((pattern) => `--exclude=${pattern}`), '-f', '-', '.'], { cwd: root, maxBuffer: 1 << 30 });
   if (pack.status !== 0) throw new Error(`tar failed: ${pack.stderr}`);
   run('tar', ['-x', '-f', '-', '-C', stage], { input: pack.stdout, stdio: ['pipe', 'inherit', 'inherit'] });
 
-  const hash = createHash('sha256');
-  for (const file of ['pnpm-lock.yaml', 'pnpm-workspace.yaml']) hash.update(readFileSync(join(root, file)));
-  const stamp = hash.digest('hex');
-  const stampFile = join(stage, '.install-stamp');
-  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp && existsSync(join(stage, 'node_modules', 'vitest'))) {
-    // Workspace links may point at packages that were just re-copied: they are relative, still valid.
-    return;
-  }
+  // Always (re)install: the copy above replaced the packages' own node_modules (workspace links).
+  // From the pnpm store and offline, it takes a few seconds.
   log('installing the staged tree (hoisted, with win32-x64 native packages)');
   const pnpm = process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath)
     ? [process.execPath, [process.env.npm_execpath]]
     : ['npx', ['-y', 'pnpm@10.34.9']];
   run(pnpm[0], [...pnpm[1], 'install', '--frozen-lockfile', '--prefer-offline', '--config.node-linker=hoisted'],
     { cwd: stage, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CI: '1' } });
-  writeFileSync(stampFile, stamp);
+  // Test fixtures that run in workers and child processes import the compiled JavaScript (dist/).
+  const tsc = join(stage, 'node_modules', 'typescript', 'bin', 'tsc');
+  for (const pkg of ['packages/binding', 'packages/core', 'packages/stream']) {
+    if (existsSync(join(stage, pkg, 'tsconfig.json'))) run(process.execPath, [tsc, '-p', join(stage, pkg, 'tsconfig.json')], { cwd: stage });
+  }
 }
 
 function countReport(file) {

@@ -112,6 +112,37 @@ int32_t Transfer(Op* op, bool is_read) {
   return Clamp(total);
 }
 
+// copy_file_range has no Windows counterpart: copy through a buffer, as libuv's uv_fs_sendfile does
+// on Windows. Positions of -1 use (and advance) the descriptors' file positions.
+int32_t CopyRange(Op* op) {
+  HANDLE in = static_cast<HANDLE>(w::HandleFromFd(op->fd));
+  HANDLE out = static_cast<HANDLE>(w::HandleFromFd(op->fd_out));
+  if (in == INVALID_HANDLE_VALUE || out == INVALID_HANDLE_VALUE) return w::uv::kEbadf;
+  const bool in_overlapped = w::IsOverlappedHandle(in);
+  const bool out_overlapped = w::IsOverlappedHandle(out);
+  constexpr DWORD kChunk = 64 * 1024;
+  std::unique_ptr<char[]> buffer(new char[kChunk]);
+  int64_t remaining = op->length64 > INT32_MAX ? INT32_MAX : op->length64;
+  int64_t total = 0;
+  while (remaining > 0) {
+    DWORD want = remaining < kChunk ? static_cast<DWORD>(remaining) : kChunk;
+    int64_t got = TransferOnce(in, in_overlapped, true, buffer.get(), want, op->position < 0 ? -1 : op->position + total);
+    if (got < 0) return total > 0 ? Clamp(total) : static_cast<int32_t>(got);
+    if (got == 0) break;
+    int64_t put = 0;
+    while (put < got) {
+      int64_t wrote = TransferOnce(out, out_overlapped, false, buffer.get() + put, static_cast<DWORD>(got - put),
+                                   op->position_out < 0 ? -1 : op->position_out + total + put);
+      if (wrote <= 0) return total + put > 0 ? Clamp(total + put) : static_cast<int32_t>(wrote < 0 ? wrote : w::uv::kEio);
+      put += wrote;
+    }
+    total += got;
+    remaining -= got;
+    if (got < want) break;
+  }
+  return Clamp(total);
+}
+
 int64_t FileTimeToNs(const LARGE_INTEGER& time, int64_t* nsec) {
   // 100 ns units since 1601-01-01 -> seconds since 1970-01-01.
   constexpr int64_t kEpochDelta = 116444736000000000LL;
@@ -209,7 +240,7 @@ int32_t RunBlocking(Op* op) {
     case OpKind::kLstat:
       return StatPath(op, false);
     case OpKind::kCopyFileRange:
-      return kErrNoSys;
+      return CopyRange(op);
     default:
       break;
   }
