@@ -5,10 +5,12 @@
 // here. Every case runs on every engine of the host (uring/threads on Linux, win-tp/threads on
 // Windows), so the Windows engine is held to the same results as the others.
 
-import { afterAll, describe, expect, it } from 'vitest';
-import { constants, openSync, closeSync, readFileSync, mkdirSync } from 'node:fs';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
+import { constants, openSync, closeSync, readFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { randomBytes, randomInt } from 'node:crypto';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { describeEachBackend } from '@tpio/vitest-config/backends';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
 import { createPort, usableBackends, statFields, type Port } from '../lib/index.js';
@@ -262,6 +264,50 @@ describeEachBackend(usableBackends(), (backend) => {
     const read = await issue('read', { buffer: Buffer.alloc(4), position: 0 });
     expect(read.result).toBe(errnoOf('EISDIR'));
     await issue('closeHandle', {});
+  });
+
+  it('survives workers terminated with 256 reads in flight on port-opened files (repeated)', async () => {
+    const workerUrl = new URL('./fixtures/worker-overlapped.mjs', import.meta.url);
+    // The workers' descriptors stay open until the process exits (terminate() is the point): on
+    // Windows an open file cannot leave its directory, so they get a folder of their own that is
+    // removed on a best-effort basis.
+    const own = mkdtempSync(join(tmpdir(), 'tpio-workers-'));
+    const workerPath = join(own, 'data.bin');
+    writeFileSync(workerPath, data);
+    onTestFinished(() => {
+      try {
+        rmSync(own, { recursive: true, force: true });
+      } catch {
+        // still open on Windows
+      }
+    });
+    for (let round = 0; round < 5; round++) {
+      const worker = new Worker(workerUrl, { workerData: { backend, path: workerPath, size } });
+      await new Promise<void>((resolve, reject) => {
+        worker.once('message', () => resolve());
+        worker.once('error', reject);
+      });
+      await worker.terminate();
+    }
+    // This thread's engine still works afterwards.
+    const port = newPort();
+    const fd = await openWith(port, path, constants.O_RDONLY);
+    const { issue } = ioFor(port, fd);
+    const read = await issue('read', { buffer: Buffer.alloc(64), position: 64 });
+    expect(read.request.buffer.equals(data.subarray(64, 128))).toBe(true);
+    await issue('closeHandle', {});
+  });
+
+  it('still completes on a new file after a port-opened descriptor was closed with node:fs', async () => {
+    const port = newPort();
+    for (let round = 0; round < 8; round++) {
+      // Handle values are reused at once on Windows: the new file must get a fresh pool binding.
+      const fd = await openWith(port, path, constants.O_RDONLY);
+      const { issue } = ioFor(port, fd);
+      const read = await issue('read', { buffer: Buffer.alloc(32), position: round * 32 });
+      expect(read.request.buffer.equals(data.subarray(round * 32, round * 32 + 32))).toBe(true);
+      closeSync(fd);
+    }
   });
 
   it('closes the port with reads in flight: all of them call back, then close resolves', async () => {

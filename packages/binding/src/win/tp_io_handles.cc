@@ -45,9 +45,19 @@ class HandleTable {
   PTP_CALLBACK_ENVIRON environment() { return &environment_; }
 
   void Register(HANDLE handle, bool append) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    HandleBinding& binding = bindings_[handle];
-    if (binding.mode == BindMode::kNone) binding.append = append;
+    PTP_IO stale = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      HandleBinding& binding = bindings_[handle];
+      // CreateFileW just returned this value, so a binding still filed under it belongs to a handle
+      // closed behind tpio's back (e.g. fs.closeSync on a descriptor tpio opened): drop it, or the
+      // new handle would be mistaken for one already bound to the pool and never complete.
+      if (binding.mode == BindMode::kThreadpoolIo) stale = static_cast<PTP_IO>(binding.io);
+      binding = HandleBinding{};
+      binding.append = append;
+    }
+    // Frees the TP_IO once its last callback (for the old handle) has returned.
+    if (stale != nullptr) CloseThreadpoolIo(stale);
   }
 
   bool Acquire(HANDLE handle, bool bound_path, HandleBinding* out) {
