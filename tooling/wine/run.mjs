@@ -25,8 +25,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cache = join(root, '.wine-cache');
 const nodeVersion = process.env.TPIO_WINE_NODE_VERSION ?? '22.23.3';
 const backends = (process.env.TPIO_WINE_BACKENDS ?? 'win-tp,threads').split(',').filter(Boolean);
-// Packages whose tests run on Windows (core and stream join once their tests exist and apply).
-const testPackages = ['packages/binding'];
+// Packages whose tests run on Windows (stream joins once its tests apply there).
+const testPackages = ['packages/binding', 'packages/core'];
 const prefix = join(cache, 'prefix');
 const stage = join(cache, 'stage');
 const reports = join(cache, 'reports');

@@ -6,7 +6,7 @@
 // Windows), so the Windows engine is held to the same results as the others.
 
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
-import { constants, openSync, closeSync, readFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { constants, openSync, closeSync, readFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { randomBytes, randomInt } from 'node:crypto';
 import { join } from 'node:path';
@@ -170,6 +170,28 @@ describeEachBackend(usableBackends(), (backend) => {
     expect((await issue('ftruncate', { length: 100 })).result).toBe(0);
     expect((await issue('fstat', { stats })).result).toBe(0);
     expect(stats[8]).toBe(100n);
+    await issue('closeHandle', {});
+  });
+
+  it('stat and fstat agree with node:fs on a port-opened file', async () => {
+    const port = newPort();
+    const expected = statSync(path, { bigint: true });
+    const byPath = new BigInt64Array(statFields);
+    expect(await new Promise((resolve) => port.stat({ path, stats: byPath }, resolve))).toBe(0);
+    const fd = await openWith(port, path, constants.O_RDONLY);
+    const { issue } = ioFor(port, fd);
+    const byFd = new BigInt64Array(statFields);
+    expect((await issue('fstat', { stats: byFd })).result).toBe(0);
+    for (const stats of [byPath, byFd]) {
+      expect(stats[0]).toBe(expected.dev);
+      expect(stats[1]).toBe(expected.mode);
+      expect(stats[2]).toBe(expected.nlink);
+      expect(stats[7]).toBe(expected.ino);
+      expect(stats[8]).toBe(expected.size);
+      expect(stats[12] * 1_000_000_000n + stats[13]).toBe(expected.mtimeNs);
+    }
+    const missing = new BigInt64Array(statFields);
+    expect(await new Promise((resolve) => port.stat({ path: join(dir.path, 'nope'), stats: missing }, resolve))).toBe(errnoOf('ENOENT'));
     await issue('closeHandle', {});
   });
 
