@@ -17,7 +17,7 @@
 // TPIO_WINE_FILES (space-separated test files relative to the package, default: all).
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -167,7 +167,7 @@ function runTests(nodeExe, addon) {
       log(`vitest ${pkg} with TPIO_BACKEND=${backend} under Wine (log: ${relative(root, output)})`);
       const started = Date.now();
       const shell = `exec wine "$0" "$@" > "${output}" 2>&1 < /dev/null`;
-      spawnSync('sh', ['-c', shell, nodeExe, toWindowsPath(vitest), 'run', ...files,
+      spawnSync('sh', ['-c', shell, nodeExe, toWindowsPath(vitest), 'run', ...files, '--passWithNoTests',
         '--reporter=default', '--reporter=json', `--outputFile.json=${toWindowsPath(reportFile)}`], {
         cwd: join(stage, pkg),
         stdio: 'ignore',
@@ -179,9 +179,18 @@ function runTests(nodeExe, addon) {
       log(`${pkg} [${backend}]: ${counts.passed} passed, ${counts.failed} failed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       for (const failure of counts.failures) log(`  FAILED ${failure}`);
       results.push({ backend, ...counts });
+      writeCounts(`wine-${pkg.replaceAll('/', '_')}-${backend}`, counts);
     }
   }
   return results;
+}
+
+// Under .ci/run (TPIO_TEST_REPORT_DIR set), leave `passed failed` count files for its summary.
+function writeCounts(name, counts) {
+  const dir = process.env.TPIO_TEST_REPORT_DIR;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}.counts`), `${counts.passed} ${counts.failed}\n`);
 }
 
 // The decision logic Wine cannot reach, as a host-compiled unit test (also run by vitest on Linux).
@@ -208,6 +217,7 @@ function main() {
   preparePrefix();
   stageTree();
   const native = runNativeDecisionTest();
+  writeCounts('wine-native-decision', native);
   const results = runTests(nodeExe, addon);
   run('wineserver', ['-k'], { env: wineEnv, stdio: 'ignore', allowFailure: true });
   let passed = 0;
@@ -231,6 +241,7 @@ try {
   main();
 } catch (error) {
   process.stderr.write(`[test:wine] ${error.message}\n`);
+  writeCounts('wine-setup', { passed: 0, failed: 1 });
   process.stdout.write('0 passed, 1 failed\n');
   process.exitCode = 1;
 }
