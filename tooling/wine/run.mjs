@@ -172,7 +172,9 @@ function runTests(nodeExe, addon) {
         cwd: join(stage, pkg),
         stdio: 'ignore',
         timeout: 20 * 60_000,
-        env: { ...wineEnv, TPIO_BACKEND: backend, TPIO_ADDON_PATH: toWindowsPath(addon), NO_COLOR: '1', FORCE_COLOR: '0', CI: '1' },
+        // TPIO_TEST_REPORT_DIR is cleared: the shared vitest config would add its own JSON report
+        // there, under the same name as the Linux run's; this job leaves .counts files instead.
+        env: { ...wineEnv, TPIO_BACKEND: backend, TPIO_ADDON_PATH: toWindowsPath(addon), TPIO_TEST_REPORT_DIR: '', NO_COLOR: '1', FORCE_COLOR: '0', CI: '1' },
       });
       process.stdout.write(readFileSync(output, 'utf8').split('\n').filter((line) => /✓|✗|×|FAIL|Error|passed|failed|Test Files|Tests /.test(line)).slice(-60).join('\n') + '\n');
       const counts = countReport(reportFile) ?? { passed: 0, failed: 1, failures: [`${pkg}: vitest produced no report (see ${relative(root, output)})`] };
