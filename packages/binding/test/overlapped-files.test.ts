@@ -188,6 +188,7 @@ describeEachBackend(usableBackends(), (backend) => {
       expect(stats[2]).toBe(expected.nlink);
       expect(stats[7]).toBe(expected.ino);
       expect(stats[8]).toBe(expected.size);
+      expect(stats[9]).toBe(expected.blocks);
       expect(stats[12] * 1_000_000_000n + stats[13]).toBe(expected.mtimeNs);
     }
     const missing = new BigInt64Array(statFields);

@@ -143,6 +143,7 @@ int32_t CopyRange(Op* op) {
   return Clamp(total);
 }
 
+// FILETIME (100 ns units since 1601) -> seconds since 1970, with the nanoseconds in *nsec.
 int64_t FileTimeToNs(const LARGE_INTEGER& time, int64_t* nsec) {
   // 100 ns units since 1601-01-01 -> seconds since 1970-01-01.
   constexpr int64_t kEpochDelta = 116444736000000000LL;
@@ -157,26 +158,37 @@ int64_t FileTimeToNs(const LARGE_INTEGER& time, int64_t* nsec) {
   return seconds;
 }
 
+// The fields as libuv's fs__stat_handle reports them, so that they equal node:fs's: permission bits
+// from the read-only attribute only, blocks from the allocation size, a directory's size is 0.
 int32_t StatHandle(HANDLE handle, int64_t* out, bool is_link) {
   BY_HANDLE_FILE_INFORMATION info;
   FILE_BASIC_INFO basic;
-  if (!GetFileInformationByHandle(handle, &info)) return w::TranslateWin32Error(GetLastError());
-  if (!GetFileInformationByHandleEx(handle, FileBasicInfo, &basic, sizeof(basic))) return w::TranslateWin32Error(GetLastError());
-  int64_t size = (static_cast<int64_t>(info.nFileSizeHigh) << 32) | info.nFileSizeLow;
-  int64_t mode = (info.dwFileAttributes & FILE_ATTRIBUTE_READONLY) ? 0444 : 0666;
-  if (is_link) mode |= 0xA000;
-  else if (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) mode |= 0x4000;
-  else mode |= 0x8000;
+  FILE_STANDARD_INFO standard;
+  if (!GetFileInformationByHandle(handle, &info) ||
+      !GetFileInformationByHandleEx(handle, FileBasicInfo, &basic, sizeof(basic)) ||
+      !GetFileInformationByHandleEx(handle, FileStandardInfo, &standard, sizeof(standard))) {
+    return w::TranslateWin32Error(GetLastError());
+  }
+  int64_t mode = (basic.FileAttributes & FILE_ATTRIBUTE_READONLY) ? 0444 : 0666;
+  int64_t size = standard.EndOfFile.QuadPart;
+  if (is_link) {
+    mode |= 0xA000;  // S_IFLNK
+  } else if (standard.Directory) {
+    mode |= 0x4000;  // S_IFDIR
+    size = 0;
+  } else {
+    mode |= 0x8000;  // S_IFREG
+  }
   out[kStatDev] = info.dwVolumeSerialNumber;
   out[kStatMode] = mode;
-  out[kStatNlink] = info.nNumberOfLinks;
+  out[kStatNlink] = standard.NumberOfLinks;
   out[kStatUid] = 0;
   out[kStatGid] = 0;
   out[kStatRdev] = 0;
   out[kStatBlksize] = 4096;
   out[kStatIno] = static_cast<int64_t>((static_cast<uint64_t>(info.nFileIndexHigh) << 32) | info.nFileIndexLow);
-  out[kStatSize] = (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? 0 : size;
-  out[kStatBlocks] = (size + 511) / 512;
+  out[kStatSize] = size;
+  out[kStatBlocks] = static_cast<int64_t>(static_cast<uint64_t>(standard.AllocationSize.QuadPart) >> 9);
   out[kStatAtimeSec] = FileTimeToNs(basic.LastAccessTime, &out[kStatAtimeNsec]);
   out[kStatMtimeSec] = FileTimeToNs(basic.LastWriteTime, &out[kStatMtimeNsec]);
   out[kStatCtimeSec] = FileTimeToNs(basic.ChangeTime, &out[kStatCtimeNsec]);
