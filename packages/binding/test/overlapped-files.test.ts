@@ -333,6 +333,20 @@ describeEachBackend(usableBackends(), (backend) => {
     }
   });
 
+  it('still completes on a node:fs file that reuses the handle of a port-opened one closed with node:fs', async () => {
+    const port = newPort();
+    for (let round = 0; round < 8; round++) {
+      const own = await openWith(port, path, constants.O_RDONLY);
+      expect((await ioFor(port, own).issue('read', { buffer: Buffer.alloc(16), position: 0 })).bytes).toBe(16);
+      closeSync(own);
+      // A synchronous handle now likely has the old handle's value: it must not be treated as bound.
+      const foreign = openSync(path, 'r');
+      const read = await ioFor(port, foreign).issue('read', { buffer: Buffer.alloc(16), position: 16 * round });
+      expect(read.request.buffer.equals(data.subarray(16 * round, 16 * round + 16))).toBe(true);
+      closeSync(foreign);
+    }
+  });
+
   it('closes the port with reads in flight: all of them call back, then close resolves', async () => {
     const port = createPort({ backend: backend as any });
     const fd = await openWith(port, path, constants.O_RDONLY);

@@ -21,7 +21,13 @@ struct HandleBinding {
   bool append = false;           // opened with O_APPEND: writes go to the end of file
 };
 
-// A handle tpio opened itself with FILE_FLAG_OVERLAPPED.
+// A handle tpio opened itself with FILE_FLAG_OVERLAPPED. A binding still filed under the same value
+// (its handle was closed behind tpio's back, e.g. fs.closeSync) is dropped here.
+//
+// Bindings are keyed by handle value and not re-verified per op (that would cost a system call per
+// read). A stale binding met by a *synchronous* handle that reused the value is harmless as long as
+// skip-on-success was set (it is, on NTFS and under Wine): the transfer completes synchronously and
+// DecideAfterIssue delivers it at once. Close tpio-opened descriptors through tpio to avoid the case.
 void RegisterOverlappedHandle(void* handle, bool append);
 
 // Binds the handle on first use (with BindIoCompletionCallback when `bound_path`, otherwise with
