@@ -22,6 +22,21 @@ export interface NativeProbe {
   uringOps?: string[];
   uringError?: string | null;
   kernel?: string;
+  winTp?: WinTpCounters;
+}
+
+/** Process-wide counts of the Windows engine (see {@link ProbeReport.winTp}). */
+export interface WinTpCounters {
+  /** Reads and writes issued through a TP_IO (CreateThreadpoolIo + StartThreadpoolIo). */
+  threadpoolIo: number;
+  /** Reads and writes issued on handles bound with BindIoCompletionCallback. */
+  bound: number;
+  /** Of those, the ones delivered at once (synchronous success, immediate end of file or failure). */
+  completedNow: number;
+  /** open, fsync and fdatasync run as thread-pool callbacks. */
+  work: number;
+  /** Ops handed to the threads engine (node:fs descriptors, readv/writev, stat, close, ...). */
+  declined: number;
 }
 
 export interface NativePortOptions {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describeEachBackend } from '@tpio/vitest-config/backends';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
-import { createPort, usableBackends, statFields, type Port } from '../lib/index.js';
+import { createPort, probe, usableBackends, statFields, type Port } from '../lib/index.js';
 import { errnoOf } from '../lib/errors.js';
 
 interface Completion {
@@ -367,6 +367,52 @@ describe('win-tp specifics', () => {
     const port = createPort({ backend: 'win-tp' });
     expect(port.backend).toBe('win-tp');
     void port.close();
+  });
+
+  it.runIf(process.platform === 'win32')('really drives port-opened files through the thread pool, and only those', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tpio-counters-'));
+    const path = join(dir, 'data.bin');
+    const data = randomBytes(256 * 1024);
+    writeFileSync(path, data);
+    const port = createPort({ backend: 'win-tp' });
+    const counters = () => probe().winTp!;
+    const before = counters();
+    const fd = await openWith(port, path, constants.O_RDWR);
+    const own = ioFor(port, fd);
+    await Promise.all(Array.from({ length: 64 }, (_, i) => own.issue('read', { buffer: Buffer.alloc(4096), position: i * 4096 })));
+    await own.issue('write', { buffer: Buffer.from('tpio'), position: 0 });
+    await own.issue('fsync', {});
+    const afterOwn = counters();
+    expect(afterOwn.threadpoolIo - before.threadpoolIo).toBe(65); // 64 reads + 1 write, each with StartThreadpoolIo
+    expect(afterOwn.work - before.work).toBe(2); // open + fsync
+    expect(afterOwn.declined - before.declined).toBe(0);
+
+    const foreign = openSync(path, 'r');
+    const other = ioFor(port, foreign);
+    await Promise.all(Array.from({ length: 16 }, (_, i) => other.issue('read', { buffer: Buffer.alloc(4096), position: i * 4096 })));
+    const afterForeign = counters();
+    expect(afterForeign.threadpoolIo - afterOwn.threadpoolIo).toBe(0);
+    expect(afterForeign.declined - afterOwn.declined).toBe(16); // synchronous handles go to the threads engine
+    closeSync(foreign);
+
+    const boundFd = await openWith(port, path, constants.O_RDONLY);
+    let calls = 0;
+    await new Promise<void>((resolve) => {
+      port.bindIoCompletionCallback(boundFd, () => {
+        if (++calls === 8) resolve();
+      });
+      for (let i = 0; i < 8; i++) port.read(boundFd, { buffer: Buffer.alloc(512), position: i * 512 });
+    });
+    expect(counters().bound - afterForeign.bound).toBe(8); // BindIoCompletionCallback path
+    port.unbindIoCompletionCallback(boundFd);
+    await ioFor(port, boundFd).issue('closeHandle', {});
+    await own.issue('closeHandle', {});
+    await port.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.runIf(process.platform !== 'win32')('reports no win-tp counters where the engine is not compiled in', () => {
+    expect(probe().winTp).toBeNull();
   });
 
   it.runIf(process.platform !== 'win32')('is refused loudly where it does not exist', () => {

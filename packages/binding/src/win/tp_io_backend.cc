@@ -10,6 +10,8 @@
 
 #include <windows.h>
 
+#include <atomic>
+
 #include "core/errno.h"
 #include "win/overlapped_op.h"
 #include "win/tp_io_decision.h"
@@ -20,6 +22,20 @@
 namespace tpio::win {
 
 namespace {
+
+struct Counters {
+  std::atomic<uint64_t> threadpool_io{0};
+  std::atomic<uint64_t> bound{0};
+  std::atomic<uint64_t> completed_now{0};
+  std::atomic<uint64_t> work{0};
+  std::atomic<uint64_t> declined{0};
+};
+Counters g_counters;
+
+Backend::SubmitResult Declined() {
+  g_counters.declined.fetch_add(1, std::memory_order_relaxed);
+  return Backend::SubmitResult::kDeclined;
+}
 
 // fsync/fdatasync and open run as simple pool callbacks (TrySubmitThreadpoolCallback).
 VOID CALLBACK RunWork(PTP_CALLBACK_INSTANCE, PVOID context) {
@@ -89,18 +105,18 @@ Backend::SubmitResult TpIoBackend::Submit(Op* op) {
     default:
       // readv/writev, stat, truncate, close, ...: the threads engine's Windows calls handle them
       // (on overlapped handles too, without posting to the pool's port).
-      return SubmitResult::kDeclined;
+      return Declined();
   }
 }
 
 Backend::SubmitResult TpIoBackend::SubmitTransfer(Op* op) {
   const bool is_read = op->kind == OpKind::kRead;
   HANDLE handle = HandleFromFd(op->fd);
-  if (handle == INVALID_HANDLE_VALUE) return SubmitResult::kDeclined;  // the threads engine says EBADF
+  if (handle == INVALID_HANDLE_VALUE) return Declined();  // the threads engine says EBADF
   HandleBinding binding;
-  if (!AcquireBinding(handle, op->bound_callback, &binding)) return SubmitResult::kDeclined;
+  if (!AcquireBinding(handle, op->bound_callback, &binding)) return Declined();
   // Overlapped handles have no file position: "current position" is only meaningful for appends.
-  if (op->position < 0 && !(binding.append && !is_read)) return SubmitResult::kDeclined;
+  if (op->position < 0 && !(binding.append && !is_read)) return Declined();
 
   OverlappedOp* state = ResetOverlapped(op);
   state->backend = this;
@@ -131,7 +147,9 @@ Backend::SubmitResult TpIoBackend::SubmitTransfer(Op* op) {
   // From here on the op may already be complete (the callback can run before ReadFile returns):
   // only the decision's own data is used.
   IssueDecision decision = DecideAfterIssue(input);
+  (threadpool_io ? g_counters.threadpool_io : g_counters.bound).fetch_add(1, std::memory_order_relaxed);
   if (decision.action == IssueAction::kCompleteNow) {
+    g_counters.completed_now.fetch_add(1, std::memory_order_relaxed);
     if (decision.cancel_threadpool_io) CancelThreadpoolIo(io);
     Finish(op, decision.result);
   }
@@ -143,10 +161,13 @@ Backend::SubmitResult TpIoBackend::SubmitWork(Op* op) {
   state->backend = this;
   Track(op);
   if (!TrySubmitThreadpoolCallback(RunWork, state, static_cast<PTP_CALLBACK_ENVIRON>(CallbackEnvironment()))) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    in_flight_.erase(op);
-    return SubmitResult::kDeclined;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      in_flight_.erase(op);
+    }
+    return Declined();
   }
+  g_counters.work.fetch_add(1, std::memory_order_relaxed);
   return SubmitResult::kAccepted;
 }
 
@@ -170,6 +191,16 @@ void TpIoBackend::Shutdown() {
 void TpIoBackend::Close(std::function<void()> on_closed) {
   Shutdown();
   on_closed();
+}
+
+TpIoCounters ReadTpIoCounters() {
+  TpIoCounters counters;
+  counters.threadpool_io = g_counters.threadpool_io.load(std::memory_order_relaxed);
+  counters.bound = g_counters.bound.load(std::memory_order_relaxed);
+  counters.completed_now = g_counters.completed_now.load(std::memory_order_relaxed);
+  counters.work = g_counters.work.load(std::memory_order_relaxed);
+  counters.declined = g_counters.declined.load(std::memory_order_relaxed);
+  return counters;
 }
 
 std::unique_ptr<Backend> CreateTpIoBackend(const BackendContext& context, std::string* error) {

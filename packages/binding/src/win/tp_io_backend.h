@@ -7,6 +7,7 @@
 // thread-safe); JavaScript runs on its own thread. Everything else is declined to the threads engine.
 
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -45,6 +46,17 @@ class TpIoBackend final : public Backend {
   std::unordered_set<Op*> in_flight_;  // guarded by mutex_: accepted, not yet handed to the sink
   size_t completing_ = 0;              // guarded by mutex_: inside sink_->Complete() right now
 };
+
+// Process-wide counts of what win-tp engines did with the ops offered to them (for probe() and
+// tests that must know an op really went through the thread pool rather than the threads engine).
+struct TpIoCounters {
+  uint64_t threadpool_io = 0;  // reads/writes issued through a TP_IO (CreateThreadpoolIo)
+  uint64_t bound = 0;          // reads/writes issued on a BindIoCompletionCallback handle
+  uint64_t completed_now = 0;  // of those, delivered at once (sync success, immediate EOF/failure)
+  uint64_t work = 0;           // open / fsync run with TrySubmitThreadpoolCallback
+  uint64_t declined = 0;       // handed to the threads engine
+};
+TpIoCounters ReadTpIoCounters();
 
 // Creates the engine, or returns null with `error` set (e.g. the thread-pool API is missing).
 std::unique_ptr<Backend> CreateTpIoBackend(const BackendContext& context, std::string* error);
