@@ -99,6 +99,12 @@ void TestImmediateFailure() {
   CHECK_EQ(denied.cancel_threadpool_io, true);
   IssueDecision full = DecideAfterIssue(Input(false, 112 /* ERROR_DISK_FULL */, 0, false, false));
   CHECK_EQ(full.result, uv::kEnospc);
+  // FILE_FLAG_NO_BUFFERING (O_DIRECT) with a misaligned offset or length fails at once on Windows
+  // (Wine does not check alignment): EINVAL through the normal completion path.
+  IssueDecision misaligned = DecideAfterIssue(Input(false, tpio::win::kErrorInvalidParameter, 0, true, true));
+  CHECK_EQ(static_cast<int>(misaligned.action), static_cast<int>(IssueAction::kCompleteNow));
+  CHECK_EQ(misaligned.cancel_threadpool_io, true);
+  CHECK_EQ(misaligned.result, uv::kEinval);
   IssueDecision aborted = DecideAfterIssue(Input(false, tpio::win::kErrorOperationAborted, 0, false, true));
   CHECK_EQ(aborted.result, uv::kEcanceled);
   // EOF is success only for reads.
