@@ -22,6 +22,21 @@ export interface NativeProbe {
   uringOps?: string[];
   uringError?: string | null;
   kernel?: string;
+  winTp?: WinTpCounters;
+}
+
+/** Process-wide counts of the Windows engine (see {@link ProbeReport.winTp}). */
+export interface WinTpCounters {
+  /** Reads and writes issued through a TP_IO (CreateThreadpoolIo + StartThreadpoolIo). */
+  threadpoolIo: number;
+  /** Reads and writes issued on handles bound with BindIoCompletionCallback. */
+  bound: number;
+  /** Of those, the ones delivered at once (synchronous success, immediate end of file or failure). */
+  completedNow: number;
+  /** open, fsync and fdatasync run as thread-pool callbacks. */
+  work: number;
+  /** Ops handed to the threads engine (node:fs descriptors, readv/writev, stat, close, ...). */
+  declined: number;
 }
 
 export interface NativePortOptions {
@@ -63,6 +78,9 @@ let loaded: { addon: NativeAddon; path: string } | undefined;
 export function loadAddon(): { addon: NativeAddon; path: string } {
   if (loaded) return loaded;
   const candidates: string[] = [];
+  // An explicit addon file (e.g. the mingw-w64 cross build that the Wine job loads) wins.
+  const override = process.env.TPIO_ADDON_PATH;
+  if (override) candidates.push(override);
   if (!process.env.npm_config_build_from_source) candidates.push(`${platformPackageName()}/tpio.node`);
   candidates.push(join(packageRoot, 'build', 'Release', 'tpio.node'), join(packageRoot, 'build', 'Debug', 'tpio.node'));
   const failures: string[] = [];

@@ -2,8 +2,9 @@
 // submission and completion records, batches every request issued in one tick into one native
 // call, and dispatches each batch of completions with one JavaScript call per wake-up.
 
+import { fileURLToPath } from 'node:url';
 import { loadAddon, type NativePort } from './load.js';
-import { OpKind, Word, completionWords, statFields, submissionWords, writeInt64, type OpCode } from './protocol.js';
+import { OpKind, SubmitFlag, Word, completionWords, statFields, submissionWords, writeInt64, type OpCode } from './protocol.js';
 import { codedError, errnoOf, invalidArgType, invalidArgValue, invalidState } from './errors.js';
 import { normalizePosition, validateBuffer, validateFd, validateFunction, validateInteger, validateObject, validateOffsetLength } from './validate.js';
 import { Io, type IoCompletionCallback, kDeliver } from './io.js';
@@ -51,7 +52,7 @@ function toPathBuffer(path: unknown, name = 'path'): Buffer {
   else if (Buffer.isBuffer(path)) text = path;
   else if (path instanceof URL) {
     if (path.protocol !== 'file:') throw codedError('ERR_INVALID_URL_SCHEME', 'The URL must be of scheme file', TypeError);
-    text = Buffer.from(decodeURIComponent(path.pathname));
+    text = Buffer.from(fileURLToPath(path)); // platform rules: file:///C:/x is C:\x on Windows
   } else throw invalidArgType(name, ['string', 'Buffer', 'URL'], path);
   if (text.includes(0)) {
     throw invalidArgValue(name, typeof path === 'string' ? path : text, 'must be a string, Uint8Array, or URL without null bytes');
@@ -333,6 +334,7 @@ export class Port {
     words[base + Word.op] = kind;
     words[base + Word.slot] = slot;
     words[base + Word.fd] = fd;
+    words[base + Word.submitFlags] = target instanceof BoundFile ? SubmitFlag.bound : 0;
     words[base + Word.offset] = 0;
     words[base + Word.length] = buffer.byteLength;
     if (position < 0x80000000) {
@@ -359,6 +361,7 @@ export class Port {
     words[base + Word.op] = kind;
     words[base + Word.slot] = slot;
     words[base + Word.fd] = fd;
+    words[base + Word.submitFlags] = target instanceof BoundFile ? SubmitFlag.bound : 0;
     switch (kind) {
       case OpKind.read:
       case OpKind.write: {

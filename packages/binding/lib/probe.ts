@@ -1,6 +1,6 @@
 // What the engine can do on this machine: for `tpio doctor` and bug reports.
 
-import { loadAddon } from './load.js';
+import { loadAddon, type WinTpCounters } from './load.js';
 import { Port } from './port.js';
 import type { BackendName } from './types.js';
 
@@ -18,6 +18,8 @@ export interface ProbeReport {
   uringError: string | null;
   /** Kernel release (Linux) or OS version. */
   kernel: string;
+  /** Windows: what the win-tp engine did so far in this process; null where it is not compiled in. */
+  winTp: WinTpCounters | null;
 }
 
 /**
@@ -37,6 +39,7 @@ export function probe(): ProbeReport {
     uringOps: report.uringOps ?? [],
     uringError: report.uringError ?? null,
     kernel: report.kernel ?? '',
+    winTp: report.winTp ?? null,
   };
 }
 

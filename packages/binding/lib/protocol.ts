@@ -38,6 +38,13 @@ export const Word = {
   fdOut: 12,
   positionOutLo: 13,
   positionOutHi: 14,
+  submitFlags: 15,
+} as const;
+
+/** Bits of `Word.submitFlags`. */
+export const SubmitFlag = {
+  /** Issued with port.read/port.write on a descriptor bound with bindIoCompletionCallback. */
+  bound: 1,
 } as const;
 export const completionWords = 2;
 

@@ -2,8 +2,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { openSync, closeSync, readSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createPort } from '../lib/index.js';
-import { invalidArgType, outOfRange, systemError } from '../lib/errors.js';
+import { errnoOf, invalidArgType, outOfRange, systemError } from '../lib/errors.js';
 
 function nodeError(call: () => unknown): any {
   try {
@@ -86,8 +87,11 @@ describe('argument errors match node:fs', () => {
   it('helpers format like node', () => {
     expect(invalidArgType('fd', 'number', 'x').message).toBe('The "fd" argument must be of type number. Received type string (\'x\')');
     expect(outOfRange('length', '>= 0', 2 ** 40).message).toBe('The value of "length" is out of range. It must be >= 0. Received 1_099_511_627_776');
-    const error = systemError(-2, { syscall: 'open', path: '/nope' });
-    const expected = nodeError(() => openSync('/nope'));
+    // Platform-neutral: ENOENT is -2 on Linux and -4058 on Windows, where node reports '/nope' as
+    // an absolute path with a drive ('C:\\nope'), so the path is resolved first.
+    const missing = resolve('/nope');
+    const error = systemError(errnoOf('ENOENT'), { syscall: 'open', path: missing });
+    const expected = nodeError(() => openSync(missing));
     expect(error.message).toBe(expected.message);
     expect({ ...error }).toEqual({ ...expected });
   });

@@ -83,6 +83,9 @@ struct Op {
   int32_t result = 0;
   std::atomic<OpState> state{OpState::kFree};
   bool cancel_requested = false;  // JS thread only
+  // Issued through port.read/port.write on a descriptor bound with bindIoCompletionCallback (the
+  // Windows engine then uses BindIoCompletionCallback for the handle). Other engines ignore it.
+  bool bound_callback = false;
 
   // Backend-private bytes that live exactly as long as the op (struct statx for io_uring, the
   // OVERLAPPED for Windows). 8-byte aligned; backends static_assert that their data fits.
@@ -104,6 +107,7 @@ struct Op {
     stat_out = nullptr;
     result = 0;
     cancel_requested = false;
+    bound_callback = false;
     backend = nullptr;
   }
 };

@@ -24,7 +24,11 @@ enum SubmissionWord : int {
   kWordFdOut = 12,      // copy_file_range
   kWordPositionOutLo = 13,
   kWordPositionOutHi = 14,
+  kWordSubmitFlags = 15,  // kSubmitFlag* bits
 };
+
+// kWordSubmitFlags bits.
+constexpr int32_t kSubmitFlagBound = 1;  // issued on a descriptor bound with bindIoCompletionCallback
 
 // Completion record: two 32-bit words: slot, result.
 constexpr int kCompletionWords = 2;

@@ -130,6 +130,7 @@ int32_t DecodeOp(napi_env env, const int32_t* words, napi_value value, Op* op) {
   op->kind = static_cast<OpKind>(kind);
   op->fd = words[p::kWordFd];
   op->position = Join(words[p::kWordPositionLo], words[p::kWordPositionHi]);
+  op->bound_callback = (words[p::kWordSubmitFlags] & p::kSubmitFlagBound) != 0;
   if (op->position < -1) return kErrInval;
 
   if (NeedsView(kind) && value == nullptr) return kErrInval;

@@ -10,6 +10,9 @@
 #ifdef TPIO_HAVE_URING
 #include "linux/uring_probe.h"
 #endif
+#ifdef TPIO_HAVE_WIN_TP
+#include "win/tp_io_backend.h"
+#endif
 
 namespace tpio::napi {
 
@@ -38,6 +41,17 @@ Napi::Value Probe(const Napi::CallbackInfo& info) {
   report.Set("uringError", Napi::String::New(env, "io_uring engine not compiled into this addon"));
 #endif
   report.Set("uringOps", ops);
+#ifdef TPIO_HAVE_WIN_TP
+  // What the win-tp engines of this process did so far (how many ops really used the thread pool).
+  win::TpIoCounters counters = win::ReadTpIoCounters();
+  Napi::Object win_tp = Napi::Object::New(env);
+  win_tp.Set("threadpoolIo", static_cast<double>(counters.threadpool_io));
+  win_tp.Set("bound", static_cast<double>(counters.bound));
+  win_tp.Set("completedNow", static_cast<double>(counters.completed_now));
+  win_tp.Set("work", static_cast<double>(counters.work));
+  win_tp.Set("declined", static_cast<double>(counters.declined));
+  report.Set("winTp", win_tp);
+#endif
   return report;
 }
 
