@@ -136,6 +136,7 @@ class WriteStream extends Writable {
       return;
     }
     if (typeof (this as unknown as { open?: unknown }).open === 'function') {
+      this.#fs ??= nodeFs;
       constructWithOpenMethod(this, callback);
       return;
     }
@@ -174,6 +175,11 @@ class WriteStream extends Writable {
   }
 
   override _destroy(error: Error | null, callback: Callback): void {
+    if (!(#performingIO in this)) {
+      // Destroyed inside the Writable constructor (an already aborted signal): nothing is open.
+      callback(error);
+      return;
+    }
     // File I/O may run as blocking calls on other threads: never close a descriptor in use.
     if (this.#performingIO) this.once(kIoDone, (ioError: Error | null) => this.#close(error || ioError, callback));
     else this.#close(error, callback);
