@@ -89,6 +89,8 @@ class WriteStream extends Writable {
   declare bytesWritten: number;
   #fs: FsOverride | undefined;
   #performingIO = false;
+  /** Only tpio's own writes are coalesced: calls into `options.fs` stay exactly node's. */
+  #coalesce = false;
 
   constructor(path: StreamPath | null | undefined, options?: WriteStreamOptions | BufferEncoding) {
     const plan = resolveWriteOptions(path, options);
@@ -104,6 +106,7 @@ class WriteStream extends Writable {
       this.fd = target.fd;
       if (target.kind === 'fd') this.#fs = target.fs ?? nodeFs;
       else this.#fs = handleOps(target.handle as never);
+      this.#coalesce = target.kind === 'tpio-handle';
       if (target.kind === 'node-handle') (target.handle as unknown as NodeJS.EventEmitter).on('close', () => this.close());
     }
     this.flush = plan.flush;
@@ -152,6 +155,7 @@ class WriteStream extends Writable {
     }
     tpioOpen(this.path, this.flags, this.mode).then((handle: TpioFileHandle) => {
       this.#fs = handleOps(handle as never);
+      this.#coalesce = true;
       opened(handle.fd);
     }, callback);
   }
@@ -170,7 +174,7 @@ class WriteStream extends Writable {
       size += buffers[i]!.length;
     }
     this.#performingIO = true;
-    this.#writevAll(coalesce(buffers), size, this.pos, 0, (error) => this.#afterIo(error, callback));
+    this.#writevAll(this.#coalesce ? coalesce(buffers) : buffers, size, this.pos, 0, (error) => this.#afterIo(error, callback));
     if (this.pos !== undefined) this.pos += size;
   }
 
