@@ -247,6 +247,7 @@ class ReadStream extends Readable {
    * one-read-at-a-time stream would, so `read()` and the buffer look the same), then tops up.
    */
   #deliver(): void {
+    if (this.destroyed) return;
     while (this.#wanting && !this.#pushedEnd) {
       const head = this.#queue[0];
       if (head === undefined) {
