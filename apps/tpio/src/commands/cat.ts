@@ -1,0 +1,40 @@
+// `tpio cat <file...>`: files to stdout, in order, through tpio's createReadStream. A reader that
+// goes away (`tpio cat big | head`) is normal for a Unix filter: stop quietly and exit 0.
+
+import { pipeline } from 'node:stream/promises';
+import type { Command } from 'commander';
+import { createReadStream } from '../tpio-stream.js';
+import { isBrokenPipe, reportError } from '../errors.js';
+
+export async function cat(files: string[]): Promise<void> {
+  let brokenPipe = false;
+  // Writes after the pipe closed fail asynchronously too; without a listener they would crash.
+  const onStdoutError = (error: unknown): void => {
+    if (isBrokenPipe(error)) brokenPipe = true;
+    else reportError(error);
+  };
+  process.stdout.on('error', onStdoutError);
+  for (const file of files) {
+    if (brokenPipe) break;
+    try {
+      await pipeline(createReadStream(file), process.stdout, { end: false });
+    } catch (error) {
+      if (brokenPipe || isBrokenPipe(error)) {
+        brokenPipe = true;
+        break;
+      }
+      reportError(error); // as cat: report, go on with the next file, fail at the end
+      process.exitCode = 1;
+    }
+  }
+  if (brokenPipe) process.exitCode = 0;
+}
+
+export function register(program: Command): void {
+  program
+    .command('cat')
+    .description('write files to stdout through @tpio/stream')
+    .argument('<file...>', 'files to write, in order')
+    .addHelpText('after', '\nExample:\n  tpio cat part1 part2 > whole')
+    .action((files: string[]) => cat(files));
+}
