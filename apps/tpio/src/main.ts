@@ -5,7 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { errorMessage, exitCode, reportError } from './errors.js';
+import { errorMessage, exitCode, isBrokenPipe, reportError } from './errors.js';
 import * as bench from './commands/bench.js';
 import * as copy from './commands/copy.js';
 import * as cat from './commands/cat.js';
@@ -44,8 +44,31 @@ function exitCodeFor(error: unknown): number {
   return exitCode.failure;
 }
 
+/**
+ * With a default command, commander would hand an unknown command name to bench as an argument
+ * ("too many arguments for 'bench'"): say what is really wrong.
+ */
+function checkCommandName(program: Command, args: string[]): void {
+  const first = args[0];
+  if (first === undefined || first.startsWith('-')) return;
+  const names = program.commands.flatMap((command) => [command.name(), ...command.aliases()]);
+  if (!names.includes(first) && first !== 'help') {
+    program.error(`tpio: unknown command '${first}' (commands: ${names.join(', ')})`, { code: 'commander.unknownCommand', exitCode: exitCode.usage });
+  }
+}
+
+// A reader that goes away (`tpio help | head -1`) ends the output, not the program with a stack:
+// exit quietly; the 'exit' hooks still remove temporary files.
+process.stdout.on('error', (error) => {
+  if (isBrokenPipe(error)) process.exit(typeof process.exitCode === 'number' ? process.exitCode : exitCode.ok);
+  reportError(error);
+  process.exit(exitCode.failure);
+});
+
 try {
-  await buildProgram().parseAsync(process.argv);
+  const program = buildProgram();
+  checkCommandName(program, process.argv.slice(2));
+  await program.parseAsync(process.argv);
 } catch (error) {
   process.exitCode = exitCodeFor(error);
 }

@@ -11,8 +11,11 @@ export interface ByteProgress {
 
 const none: ByteProgress = { update() {}, stop() {} };
 
-/** A progress bar for `total` bytes, or a no-op when `enabled` is false or stderr is not a TTY. */
-export function byteProgress(label: string, total: number, enabled: boolean): ByteProgress {
+/**
+ * A progress bar for `total` bytes, or a no-op when `enabled` is false or stderr is not a TTY.
+ * `started` (a performance.now() time) is when the work began, for the rate.
+ */
+export function byteProgress(label: string, total: number, enabled: boolean, started = performance.now()): ByteProgress {
   if (!enabled || process.stderr.isTTY !== true) return none;
   const bar = new SingleBar({
     format: `${label} {bar} {percentage}% | {done} / {size} | {rate} | ETA {eta_formatted}`,
@@ -22,7 +25,6 @@ export function byteProgress(label: string, total: number, enabled: boolean): By
     etaBuffer: 20,
     barsize: 30,
   });
-  const started = performance.now();
   const payload = (done: number, size: number) => ({
     done: formatBytes(done),
     size: formatBytes(size),

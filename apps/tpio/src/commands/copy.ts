@@ -44,12 +44,13 @@ export async function copy(src: string, dest: string, options: CopyOptions): Pro
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
   let progress: ByteProgress | undefined; // made at the first report, which carries the total
+  const started = performance.now();
   try {
     await copyFile(src, target, {
       mode: options.force === true ? 0 : constants.COPYFILE_EXCL,
       signal: controller.signal,
       onProgress: (done, total) => {
-        progress ??= byteProgress('copy', total, options.quiet !== true);
+        progress ??= byteProgress('copy', total, options.quiet !== true, started);
         progress.update(done, total);
       },
     });
