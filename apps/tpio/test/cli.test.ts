@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { tpio } from './helpers.js';
+import { main, quote, sh, tpio } from './helpers.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -35,8 +35,15 @@ describe('tpio (arguments, help, exit codes)', () => {
     expect(result.stdout).toBe('');
   });
 
-  it('an unknown command is a usage error', () => {
-    // With a default command, commander reads `frobnicate` as bench's (unwanted) argument.
-    expect(tpio(['frobnicate']).status).toBe(2);
+  it('an unknown command is a usage error that names it', () => {
+    const result = tpio(['frobnicate']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^tpio: unknown command 'frobnicate'/);
+  });
+
+  it('help into a closed pipe exits 0 without a stack', () => {
+    const result = sh(`${quote(process.execPath)} ${quote(main)} --help 2>&1 | head -c 5`);
+    expect(result.stdout).toBe('Usage');
+    expect(result.stderr).toBe('');
   });
 });
