@@ -59,6 +59,8 @@ export class ChunkIterator implements AsyncIterableIterator<Buffer>, OperationSi
   readonly #signal: AbortSignal | undefined;
   readonly #detach: () => void;
   #next: number;
+  /** Reads allowed in flight: `depth`, or 1 after a short read (usually the end of the file). */
+  #limit: number;
   #queue: ChunkRead[] = [];
   #outstanding = 0;
   #finished = false; // nothing more to read: end reached, error or abort
@@ -76,6 +78,7 @@ export class ChunkIterator implements AsyncIterableIterator<Buffer>, OperationSi
     const depth: unknown = options.depth ?? defaultDepth;
     validateInteger(depth, 'options.depth', 1, 4096);
     this.#depth = depth;
+    this.#limit = depth;
     validateAbortSignal(options.signal, 'options.signal');
     this.#advance = options.start === undefined;
     const start = toNumber(options.start, 'start', 0);
@@ -142,7 +145,7 @@ export class ChunkIterator implements AsyncIterableIterator<Buffer>, OperationSi
 
   /** Keeps `depth` reads in flight. */
   #fill(): void {
-    while (!this.#finished && this.#queue.length < this.#depth && this.#next < this.#end) {
+    while (!this.#finished && this.#queue.length < this.#limit && this.#next < this.#end) {
       const length = Math.min(this.#chunkSize, this.#end - this.#next);
       const read = new ChunkRead();
       read.buffer = this.#reuse ? (this.#pool.pop() ?? Buffer.allocUnsafeSlow(this.#chunkSize)) : Buffer.allocUnsafe(length);
@@ -180,11 +183,14 @@ export class ChunkIterator implements AsyncIterableIterator<Buffer>, OperationSi
       // Short read: whatever was issued past it starts at the wrong place.
       this.#discardQueue();
       this.#next = position + result;
+      this.#limit = 1;
       if (result === 0) {
         this.#finished = true;
         if (this.#reuse) this.#pool.push(read.buffer as Buffer);
         return undefined;
       }
+    } else {
+      this.#limit = this.#depth;
     }
     if (this.#advance) this.#handle[kPosition] = position + result;
     const buffer = read.buffer as Buffer;

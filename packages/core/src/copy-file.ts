@@ -6,7 +6,7 @@
 import { constants, fchmod, promises as fsPromises } from 'node:fs';
 import { systemError } from '@tpio/binding/errors';
 import { validateInteger, validateObject, validateFunction } from '@tpio/binding/validate';
-import { errnoOf } from '@tpio/binding/errors';
+import { codedError, errnoOf } from '@tpio/binding/errors';
 import { Call, Operation, Shape, kIo, kSubmit, promiseFor } from './operation.js';
 import { AbortError, abortError, checkAborted, onAbort, validateAbortSignal } from './abort.js';
 import { FileHandle } from './file-handle.js';
@@ -136,9 +136,18 @@ function changeMode(fd: number, mode: number): Promise<void> {
   return new Promise((resolve, reject) => fchmod(fd, mode, (error) => (error ? reject(error) : resolve())));
 }
 
+/** node checks copyFile's mode in C++, with these messages: truncated to an integer, 0..7. */
+function validCopyMode(mode: unknown): number {
+  if (mode == null) return 0;
+  if (typeof mode !== 'number') throw codedError('ERR_INVALID_ARG_TYPE', 'mode must be int32 or null/undefined', TypeError);
+  const value = Math.trunc(mode);
+  if (!(value >= 0 && value <= 7)) throw codedError('ERR_OUT_OF_RANGE', 'mode is out of range: >= 0 && <= 7', RangeError);
+  return value;
+}
+
 function normalizeOptions(modeOrOptions: number | CopyFileOptions | undefined): CopyFileOptions {
   if (modeOrOptions === undefined || modeOrOptions === null) return {};
-  if (typeof modeOrOptions === 'number') return { mode: modeOrOptions };
+  if (typeof modeOrOptions !== 'object') return { mode: modeOrOptions };
   validateObject(modeOrOptions, 'options');
   return modeOrOptions;
 }
@@ -192,8 +201,7 @@ export async function copyFile(src: PathLike, dest: PathLike, modeOrOptions?: nu
   const srcPath = getValidatedPath(src, 'src');
   const destPath = getValidatedPath(dest, 'dest');
   const options = normalizeOptions(modeOrOptions);
-  const mode = options.mode ?? 0;
-  validateInteger(mode, 'mode', 0, 7);
+  const mode = validCopyMode(options.mode);
   if (options.depth !== undefined) validateInteger(options.depth, 'options.depth', 1, 256);
   if (options.chunkSize !== undefined) validateInteger(options.chunkSize, 'options.chunkSize', 4096, 2 ** 31 - 1);
   if (options.onProgress !== undefined) validateFunction(options.onProgress, 'options.onProgress');

@@ -40,6 +40,10 @@ export interface FileReadParams<T extends ArrayBufferView = Buffer> extends File
   buffer?: T;
 }
 
+// Node 20.20 defines Symbol.asyncDispose; older runtimes get node's registered symbol, so that
+// `await using` (compiled by TypeScript) finds the method below.
+(Symbol as { asyncDispose?: symbol }).asyncDispose ??= Symbol.for('nodejs.asyncDispose');
+
 const positionUnknown = -1; // tracked position after an append: end of file, found by fstat
 
 function closedError(syscall: string): Error {

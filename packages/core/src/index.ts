@@ -5,9 +5,6 @@
 import { defaultPort, type BackendName } from '@tpio/binding';
 import { currentPort } from './default-port.js';
 
-// Node 20 has Symbol.asyncDispose (node:internal polyfills it); keep `await using` working elsewhere.
-(Symbol as { asyncDispose?: symbol }).asyncDispose ??= Symbol.for('nodejs.asyncDispose');
-
 export { open } from './open.js';
 export { FileHandle, type FileReadOptions, type FileReadParams, type FileReadResult, type FileWriteResult } from './file-handle.js';
 export type { IoOperation } from './operation.js';

@@ -44,7 +44,10 @@ export class ReadManyIterator implements AsyncIterableIterator<ReadManyResult>, 
   readonly #detach: () => void;
   readonly #source: Iterator<ReadRange> | AsyncIterator<ReadRange>;
   readonly #sync: boolean;
-  #inFlight = new Set<Operation>();
+  /** Reads in flight, by slot (kept in `operation.fdOut`, which reads do not use). */
+  #slots: (Operation | undefined)[] = [];
+  #freeSlots: number[] = [];
+  #inFlight = 0;
   #ready: ReadManyResult[] = [];
   #readyHead = 0;
   #exhausted = false;
@@ -114,7 +117,9 @@ export class ReadManyIterator implements AsyncIterableIterator<ReadManyResult>, 
 
   /** @internal OperationSink */
   complete(operation: Operation, result: number, bytes: number): void {
-    this.#inFlight.delete(operation);
+    this.#slots[operation.fdOut] = undefined;
+    this.#freeSlots.push(operation.fdOut);
+    this.#inFlight--;
     if (!this.#finished) {
       if (result < 0) {
         this.#fail(systemError(result, { syscall: 'read' }));
@@ -136,7 +141,7 @@ export class ReadManyIterator implements AsyncIterableIterator<ReadManyResult>, 
   #fill(): void {
     if (this.#sync) {
       const source = this.#source as Iterator<ReadRange>;
-      while (!this.#finished && !this.#exhausted && this.#inFlight.size < this.#depth) {
+      while (!this.#finished && !this.#exhausted && this.#inFlight < this.#depth) {
         let step: IteratorResult<ReadRange>;
         try {
           step = source.next();
@@ -156,7 +161,7 @@ export class ReadManyIterator implements AsyncIterableIterator<ReadManyResult>, 
     this.#pulling = true;
     const source = this.#source as AsyncIterator<ReadRange>;
     try {
-      while (!this.#finished && !this.#exhausted && this.#inFlight.size < this.#depth) {
+      while (!this.#finished && !this.#exhausted && this.#inFlight < this.#depth) {
         const step = await source.next();
         if (this.#finished) break;
         if (step.done) this.#exhausted = true;
@@ -172,21 +177,29 @@ export class ReadManyIterator implements AsyncIterableIterator<ReadManyResult>, 
 
   #issue(range: ReadRange): void {
     try {
-      validateObject(range, 'range');
-      const position = normalizePosition(range.position, 'range.position');
-      if (position === -1) throw invalidArgType('range.position', ['integer', 'bigint'], range.position);
-      validateInteger(range.length, 'range.length', 0, kIoMaxLength);
-      const buffer = range.buffer ?? Buffer.allocUnsafe(range.length);
-      if (buffer.byteLength < range.length) throw invalidArgType('range.buffer', `Buffer of at least ${range.length} bytes`, buffer);
+      if (range === null || typeof range !== 'object') throw invalidArgType('range', 'Object', range);
+      let position = range.position;
+      const length = range.length;
+      // Fast path for the common shape; anything else goes through node's checks.
+      if (typeof position !== 'number' || !(position >= 0) || !Number.isSafeInteger(position)) {
+        position = normalizePosition(position, 'range.position');
+        if (position === -1) throw invalidArgType('range.position', ['integer', 'bigint'], range.position);
+      }
+      if (typeof length !== 'number' || !(length >= 0 && length <= kIoMaxLength) || !Number.isInteger(length)) validateInteger(length, 'range.length', 0, kIoMaxLength);
+      const buffer = range.buffer ?? Buffer.allocUnsafe(length);
+      if (buffer.byteLength < length) throw invalidArgType('range.buffer', `Buffer of at least ${length} bytes`, buffer);
       const operation = new Operation(Call.read, Shape.bytes, 'read');
       operation.buffer = buffer;
-      operation.length = range.length;
+      operation.length = length;
       operation.position = position;
       operation.tag = range.position;
       operation.sink = this;
       this.#handle[kCheckOpen]('read');
+      const slot = this.#freeSlots.length > 0 ? this.#freeSlots.pop()! : this.#slots.length;
+      operation.fdOut = slot; // unused by reads: the slot of this read in #slots
       this.#handle[kSubmit](operation);
-      this.#inFlight.add(operation);
+      this.#slots[slot] = operation;
+      this.#inFlight++;
     } catch (error) {
       this.#fail(error);
     }
@@ -197,7 +210,7 @@ export class ReadManyIterator implements AsyncIterableIterator<ReadManyResult>, 
     this.#finished = true;
     this.#detach();
     const io = this.#handle[kIo];
-    for (const operation of this.#inFlight) io.cancelIoEx(operation);
+    for (const operation of this.#slots) if (operation !== undefined) io.cancelIoEx(operation);
   }
 
   #fail(error: unknown): void {
@@ -212,7 +225,7 @@ export class ReadManyIterator implements AsyncIterableIterator<ReadManyResult>, 
   /** Answers a parked next() once nothing more can come: done, or the error, after in-flight reads end. */
   #settleIfEnded(): void {
     const waiter = this.#waiter;
-    if (waiter === undefined || this.#inFlight.size > 0 || this.#pulling) return;
+    if (waiter === undefined || this.#inFlight > 0 || this.#pulling) return;
     if (!this.#finished && !this.#exhausted) return;
     if (this.#readyHead < this.#ready.length) return;
     this.#waiter = undefined;
