@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 import * as core from '@tpio/core';
-import { createReadStream as tpioCreateReadStream, readStreamSource } from './tpio-stream.js';
+import { createReadStream as tpioCreateReadStream } from '@tpio/stream';
 
 export interface BenchContext {
   /** The file every case reads (warmed before each case). */
@@ -99,7 +99,7 @@ export const benchCases: BenchCase[] = [
     name: 'sequential read, createReadStream',
     unit: 'GB/s',
     node: [{ side: 'node', api: 'fs.createReadStream', run: (context) => drain(fs.createReadStream(context.file)) }],
-    tpio: { side: 'tpio', api: readStreamSource, run: (context) => drain(tpioCreateReadStream(context.file)) },
+    tpio: { side: 'tpio', api: '@tpio/stream createReadStream', run: (context) => drain(tpioCreateReadStream(context.file)) },
   },
   {
     id: 'copy',

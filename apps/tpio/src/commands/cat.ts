@@ -3,7 +3,7 @@
 
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
-import { createReadStream } from '../tpio-stream.js';
+import { createReadStream } from '@tpio/stream';
 import { isBrokenPipe, reportError } from '../errors.js';
 
 export async function cat(files: string[]): Promise<void> {
