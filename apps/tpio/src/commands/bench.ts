@@ -21,9 +21,10 @@ export interface BenchOptions {
 
 const minimumSize = 64 * 1024;
 
-/** A one-line status on a TTY stderr, rewritten in place; nothing otherwise. */
+/** A one-line status on a TTY stderr, rewritten in place (cut to the width); nothing otherwise. */
 function status(text: string): void {
-  if (process.stderr.isTTY === true) process.stderr.write(`\r\x1b[K${text}`);
+  if (process.stderr.isTTY !== true) return;
+  process.stderr.write(`\r\x1b[K${text.slice(0, Math.max((process.stderr.columns || 80) - 1, 20))}`);
 }
 
 /** Runs every contender of a case `runs` times, alternating their order; rates per contender. */
@@ -73,6 +74,7 @@ export async function bench(options: BenchOptions): Promise<void> {
       durationMs: options.duration,
       rows,
     };
+    status('');
     process.stdout.write(options.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${renderTable(report)}\n`);
   } finally {
     status('');
