@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
@@ -14,14 +13,16 @@ interface Row {
   speedup: number;
 }
 
-const benchDirs = (): string[] => readdirSync(tmpdir()).filter((name) => name.startsWith('tpio-bench-')).sort();
-
 describe('tpio bench', () => {
   const temp = useTempDir('tpio-cli-bench-');
+  // The child's os.tmpdir(): its own, so other runs on this machine cannot disturb the count.
+  const childTmp = join(temp.path, 'tmp');
+  mkdirSync(childTmp);
+  const env = { TMPDIR: childTmp };
+  const benchDirs = (): string[] => readdirSync(childTmp).filter((name) => name.startsWith('tpio-bench-')).sort();
 
   it('--size 16MiB --json prints every row with positive numbers, and the backend', () => {
-    const before = benchDirs();
-    const result = tpio(['bench', '--size', '16MiB', '--json']);
+    const result = tpio(['bench', '--size', '16MiB', '--json'], { env });
     expect(result.status).toBe(0);
     const report = JSON.parse(result.stdout) as { backend: string; file: { size: number; temporary: boolean }; rows: Row[] };
     expect(['uring', 'threads', 'win-tp']).toContain(report.backend);
@@ -41,7 +42,7 @@ describe('tpio bench', () => {
       }
       expect(row.node.runs).toHaveLength(3);
     }
-    expect(benchDirs()).toEqual(before); // its temporary file is gone
+    expect(benchDirs()).toEqual([]); // its temporary file is gone
   });
 
   it('prints a table with the backend and a speed-up per row', () => {
@@ -58,7 +59,7 @@ describe('tpio bench', () => {
     const result = tpio(['bench', '--file', file.path, '--runs', '1', '--duration', '50', '--json']);
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout).file).toEqual({ path: file.path, size: 1024 * 1024, temporary: false });
-    expect(readdirSync(temp.path)).toEqual(['mine.bin']);
+    expect(readdirSync(temp.path).sort()).toEqual(['mine.bin', 'tmp']);
   });
 
   it('rejects a bad --size as a usage error', () => {
@@ -66,18 +67,21 @@ describe('tpio bench', () => {
     expect(tpio(['bench', '--size', '1KiB']).status).toBe(2);
   });
 
-  it('removes its temporary file when interrupted (SIGINT)', async () => {
-    const before = benchDirs();
-    const child = spawn(process.execPath, [main, 'bench', '--size', '8MiB', '--duration', '5000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('removes its temporary file on %s', async (signal, expected) => {
+    const child = spawn(process.execPath, [main, 'bench', '--size', '8MiB', '--duration', '5000'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
     // Wait until the bench has made its directory, then interrupt it.
-    for (let tries = 0; tries < 200 && benchDirs().length === before.length; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let tries = 0; tries < 200 && benchDirs().length === 0; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(benchDirs()).toHaveLength(1);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    child.kill('SIGINT');
+    child.kill(signal);
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(code).toBe(130);
+    expect(code).toBe(expected);
     expect(stderr).toMatch(/interrupted/);
-    expect(benchDirs()).toEqual(before);
+    expect(benchDirs()).toEqual([]);
   });
 });
