@@ -6,8 +6,9 @@ export const exitCode = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as con
 
 /** The message of anything thrown, without its stack. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/^tpio: /, ''); // some layers prefix their own messages already
+
 }
 
 /** Writes `tpio: <message>` to stderr. */

@@ -22,6 +22,14 @@ describe('tpio doctor', () => {
 
   it('honours TPIO_BACKEND=threads', () => {
     const report = JSON.parse(tpio(['doctor', '--json'], { env: { TPIO_BACKEND: 'threads' } }).stdout);
-    expect(report).toMatchObject({ backend: 'threads', requestedBackend: 'threads' });
+    expect(report).toMatchObject({ backend: 'threads', requestedBackend: 'threads', fallbackReason: 'forced by TPIO_BACKEND=threads' });
+  });
+
+  it.skipIf(process.platform === 'win32')('still reports, and exits 1, when TPIO_BACKEND names an engine that cannot run', () => {
+    const result = tpio(['doctor'], { env: { TPIO_BACKEND: 'win-tp' } });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/^backend\s+none — \S/m);
+    expect(result.stdout).not.toContain('tpio: tpio:');
+    expect(result.stdout).toMatch(/^kernel\s+\S+/m);
   });
 });

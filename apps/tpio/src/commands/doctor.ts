@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { probe } from '@tpio/binding';
 import { currentPort } from '@tpio/core';
 import { styler, useColor } from '../format.js';
+import { errorMessage } from '../errors.js';
 
 export interface DoctorOptions {
   json?: boolean;
@@ -13,11 +14,22 @@ export interface DoctorOptions {
 /** Everything doctor knows, as one plain object (the `--json` output). */
 export function diagnose(): Record<string, unknown> {
   const report = probe();
-  const port = currentPort();
+  const requested = process.env.TPIO_BACKEND ?? null;
+  let backend: string | null = null;
+  let fallbackReason: string | null = null;
+  let backendError: string | null = null;
+  try {
+    const port = currentPort();
+    backend = port.backend;
+    fallbackReason = port.fallbackReason ?? (requested !== null && requested !== 'auto' ? `forced by TPIO_BACKEND=${requested}` : null);
+  } catch (error) {
+    backendError = errorMessage(error); // e.g. TPIO_BACKEND names an engine that cannot run here
+  }
   return {
-    backend: port.backend,
-    fallbackReason: port.fallbackReason,
-    requestedBackend: process.env.TPIO_BACKEND ?? null,
+    backend,
+    fallbackReason,
+    backendError,
+    requestedBackend: requested,
     compiledBackends: report.backends,
     platform: `${process.platform}-${process.arch}`,
     kernel: report.kernel,
@@ -36,13 +48,16 @@ function uringLine(ops: string[], error: string | null): string {
 
 export function doctor(options: DoctorOptions): void {
   const info = diagnose();
+  if (info.backend === null) process.exitCode = 1; // the engine asked for cannot run: say so, and fail
   if (options.json === true) {
     process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
     return;
   }
   const paint = styler(useColor(process.stdout));
   const fast = info.backend !== 'threads';
-  const backend = `${paint(fast ? 'green' : 'yellow', String(info.backend))}${info.fallbackReason ? ` — ${info.fallbackReason}` : ''}`;
+  const backend = info.backend === null
+    ? paint('red', `none — ${info.backendError}`)
+    : `${paint(fast ? 'green' : 'yellow', String(info.backend))}${info.fallbackReason ? ` — ${info.fallbackReason}` : ''}`;
   const rows = [
     ['backend', backend],
     ['TPIO_BACKEND', String(info.requestedBackend ?? '(unset: auto)')],
