@@ -15,18 +15,8 @@ if (!fs.existsSync(path) || fs.statSync(path).size !== sizeMiB << 20) {
 const size = sizeMiB << 20;
 const warm = () => execFileSync('cat', [path], { stdio: ['ignore', 'ignore', 'ignore'] });
 const median = (values) => values.sort((a, b) => a - b)[values.length >> 1];
-async function time(fn, runs = 5) {
-  const samples = [];
-  for (let i = 0; i < runs; i++) {
-    warm();
-    const start = process.hrtime.bigint();
-    await fn();
-    samples.push(Number(process.hrtime.bigint() - start) / 1e9);
-  }
-  return median(samples);
-}
 
-const ops = 200_000;
+const ops = Number(process.env.OPS ?? 200_000);
 const depth = 64;
 const blocks = size / 4096;
 const positions = Float64Array.from({ length: ops }, () => Math.floor(Math.random() * blocks) * 4096);
@@ -107,34 +97,51 @@ async function chunksDefault(options) {
 }
 const cat = () => execFileSync('sh', ['-c', `cat ${path} > /dev/null`]);
 
-const results = { backend: backendInUse(), sizeMiB };
-const t = {};
-t.raw = await time(randomRawBinding, 3);
-t.core = await time(randomCore, 3);
-t.readMany = await time(randomReadMany, 3);
-t.fsPromises = await time(randomFsPromises, 3);
-t.fsRead = await time(randomFsCallbacks, 3);
-results['4KiB QD64 ops/s: raw binding'] = Math.round(ops / t.raw);
-results['4KiB QD64 ops/s: core FileHandle.read'] = Math.round(ops / t.core);
-results['4KiB QD64 ops/s: core readMany'] = Math.round(ops / t.readMany);
-results['4KiB QD64 ops/s: fs.promises read'] = Math.round(ops / t.fsPromises);
-results['4KiB QD64 ops/s: fs.read callbacks'] = Math.round(ops / t.fsRead);
-results['core read / fs.promises'] = +(t.fsPromises / t.core).toFixed(2);
-results['core read / fs.read'] = +(t.fsRead / t.core).toFixed(2);
-results['readMany / raw binding'] = +(t.raw / t.readMany).toFixed(2);
-t.cat = await time(cat);
-t.chunks = await time(() => chunksDefault({ chunkSize: 1 << 20, depth: 4, start: 0 }));
-t.chunksReuse = await time(() => chunksDefault({ chunkSize: 1 << 20, depth: 4, start: 0, reuse: true }));
-results['chunks 1MiB d4 / cat'] = +(t.cat / t.chunks).toFixed(2);
-results['chunks 1MiB d4 reuse / cat'] = +(t.cat / t.chunksReuse).toFixed(2);
-results['cat GB/s'] = +(size / t.cat / 1e9).toFixed(2);
-const readSize = Math.min(size, 1 << 30) === size ? path : path; // readFile is limited to 2 GiB
-t.readFile = await time(() => readFile(readSize));
-t.fsReadFile = await time(() => fs.promises.readFile(readSize));
-results['readFile / fs.promises.readFile'] = +(t.fsReadFile / t.readFile).toFixed(2);
-const copyTarget = join(tmpdir(), 'tpio-quick-copy.bin');
-t.copy = await time(() => copyFile(path, copyTarget), 3);
-t.fsCopy = await time(() => fs.promises.copyFile(path, copyTarget), 3);
-results['copyFile / fs.promises.copyFile'] = +(t.fsCopy / t.copy).toFixed(2);
-fs.rmSync(copyTarget, { force: true });
-console.log(results);
+// Interleaved rounds, medians: the VM is shared, so variants measured side by side are compared.
+const rounds = Number(process.env.ROUNDS ?? 5);
+const variants = {
+  raw: randomRawBinding,
+  core: randomCore,
+  readMany: randomReadMany,
+  fsPromises: randomFsPromises,
+  fsRead: randomFsCallbacks,
+  cat: async () => cat(),
+  chunks: () => chunksDefault({ chunkSize: 1 << 20, depth: 4, start: 0 }),
+  chunksReuse: () => chunksDefault({ chunkSize: 1 << 20, depth: 4, start: 0, reuse: true }),
+  chunksDefault: () => chunksDefault({ start: 0 }),
+  readFile: () => readFile(path),
+  fsReadFile: () => fs.promises.readFile(path),
+  copy: () => copyFile(path, join(tmpdir(), 'tpio-quick-copy.bin')),
+  fsCopy: () => fs.promises.copyFile(path, join(tmpdir(), 'tpio-quick-copy.bin')),
+};
+const samples = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
+for (let round = 0; round < rounds; round++) {
+  for (const [name, fn] of Object.entries(variants)) {
+    warm();
+    const start = process.hrtime.bigint();
+    await fn();
+    samples[name].push(Number(process.hrtime.bigint() - start) / 1e9);
+  }
+}
+fs.rmSync(join(tmpdir(), 'tpio-quick-copy.bin'), { force: true });
+const t = Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
+const ratio = (slow, fast) => +(t[slow] / t[fast]).toFixed(2);
+console.log({
+  backend: backendInUse(),
+  sizeMiB,
+  rounds,
+  'ops/s 4KiB QD64: raw binding': Math.round(ops / t.raw),
+  'ops/s 4KiB QD64: core FileHandle.read': Math.round(ops / t.core),
+  'ops/s 4KiB QD64: core readMany': Math.round(ops / t.readMany),
+  'ops/s 4KiB QD64: fs.promises FileHandle.read': Math.round(ops / t.fsPromises),
+  'ops/s 4KiB QD64: fs.read callbacks': Math.round(ops / t.fsRead),
+  'core read vs fs.promises': ratio('fsPromises', 'core'),
+  'core read vs fs.read': ratio('fsRead', 'core'),
+  'readMany vs raw binding': ratio('raw', 'readMany'),
+  'cat GB/s': +(size / t.cat / 1e9).toFixed(2),
+  'chunks 1MiB d4 vs cat': ratio('cat', 'chunks'),
+  'chunks 1MiB d4 reuse vs cat': ratio('cat', 'chunksReuse'),
+  'chunks defaults vs cat': ratio('cat', 'chunksDefault'),
+  'readFile vs fs.promises.readFile': ratio('fsReadFile', 'readFile'),
+  'copyFile vs fs.promises.copyFile': ratio('fsCopy', 'copy'),
+});

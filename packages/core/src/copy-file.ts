@@ -3,7 +3,8 @@
 // path this machine offers: in-kernel copy_file_range ranges in flight at once, and when the kernel
 // declines (other filesystems, old kernels) a read-ahead pipeline of reused buffers with batched writes.
 
-import { constants, fchmod, promises as fsPromises } from 'node:fs';
+import { constants, fchmod, promises as fsPromises, type Stats } from 'node:fs';
+import type { Port } from '@tpio/binding';
 import { systemError } from '@tpio/binding/errors';
 import { validateInteger, validateObject, validateFunction } from '@tpio/binding/validate';
 import { codedError, errnoOf } from '@tpio/binding/errors';
@@ -136,6 +137,11 @@ function changeMode(fd: number, mode: number): Promise<void> {
   return new Promise((resolve, reject) => fchmod(fd, mode, (error) => (error ? reject(error) : resolve())));
 }
 
+/** No progress, cancellation or tuning asked for: any correct copy will do. */
+function plainCopy(options: CopyFileOptions): boolean {
+  return options.onProgress === undefined && options.signal === undefined && options.depth === undefined && options.chunkSize === undefined;
+}
+
 /** node checks copyFile's mode in C++, with these messages: truncated to an integer, 0..7. */
 function validCopyMode(mode: unknown): number {
   if (mode == null) return 0;
@@ -152,21 +158,35 @@ function normalizeOptions(modeOrOptions: number | CopyFileOptions | undefined): 
   return modeOrOptions;
 }
 
-async function copyOpen(port: ReturnType<typeof currentPort>, src: string | Buffer, dest: string | Buffer, mode: number, options: CopyFileOptions, opened: FileHandle[]): Promise<boolean> {
+async function openTarget(port: Port, dest: string | Buffer, exclusive: boolean, mode: number): Promise<{ fd: number; created: boolean }> {
+  const flags = constants.O_WRONLY | constants.O_CREAT;
+  // O_EXCL first: a new destination needs no same-file check and no truncate (one round trip less).
+  try {
+    return { fd: await openDescriptor(port, dest, flags | constants.O_EXCL, mode), created: true };
+  } catch (error) {
+    if (exclusive || (error as { code?: string }).code !== 'EEXIST') throw error;
+  }
+  return { fd: await openDescriptor(port, dest, flags, mode), created: false };
+}
+
+async function copyOpen(port: Port, src: string | Buffer, dest: string | Buffer, mode: number, options: CopyFileOptions, opened: FileHandle[]): Promise<void> {
   const source = new FileHandle(await openDescriptor(port, src, constants.O_RDONLY, 0), port, false);
   opened.push(source);
   const sourceStats = await source.stat();
   checkAborted(options.signal);
-  const exclusive = (mode & constants.COPYFILE_EXCL) !== 0;
-  const destFlags = constants.O_WRONLY | constants.O_CREAT | (exclusive ? constants.O_EXCL : 0);
-  const target = new FileHandle(await openDescriptor(port, dest, destFlags, sourceStats.mode), port, false);
+  const wantedMode = sourceStats.mode & 0o7777;
+  const { fd, created } = await openTarget(port, dest, (mode & constants.COPYFILE_EXCL) !== 0, sourceStats.mode);
+  const target = new FileHandle(fd, port, false);
   opened.push(target);
-  const destStats = await target.stat();
-  if (!exclusive) {
-    if (destStats.dev === sourceStats.dev && destStats.ino === sourceStats.ino) return false; // same file: nothing to do
-    if (destStats.size > 0) await target.truncate(0);
+  // A created file has the source's mode less the umask: check it alongside the copy.
+  let destStats: Promise<Stats> | undefined = target.stat();
+  if (!created) {
+    const stats = await destStats;
+    destStats = undefined;
+    if (stats.dev === sourceStats.dev && stats.ino === sourceStats.ino) return; // same file: nothing to do
+    if (stats.size > 0) await target.truncate(0);
+    if ((stats.mode & 0o7777) !== wantedMode) await changeMode(target.fd, wantedMode);
   }
-  if ((destStats.mode & 0o7777) !== (sourceStats.mode & 0o7777)) await changeMode(target.fd, sourceStats.mode & 0o7777);
   const plan: Plan = {
     size: sourceStats.size,
     depth: options.depth ?? 2,
@@ -175,15 +195,16 @@ async function copyOpen(port: ReturnType<typeof currentPort>, src: string | Buff
     signal: options.signal,
     copied: 0,
   };
-  if (plan.size === 0) return true;
   try {
-    await copyRanges(source, target, plan);
+    if (plan.size > 0) await copyRanges(source, target, plan);
   } catch (error) {
     if (error instanceof AbortError || !declined.has((error as { errno?: number }).errno ?? 0) || plan.copied > 0) throw error;
     plan.copied = 0;
     await copyBuffers(source, target, plan, Math.min(options.chunkSize ?? 1024 * 1024, 1024 * 1024 * 16), options.depth ?? 4);
+  } finally {
+    await destStats?.catch(() => undefined);
   }
-  return true;
+  if (destStats !== undefined && ((await destStats).mode & 0o7777) !== wantedMode) await changeMode(target.fd, wantedMode);
 }
 
 /**
@@ -207,14 +228,17 @@ export async function copyFile(src: PathLike, dest: PathLike, modeOrOptions?: nu
   if (options.onProgress !== undefined) validateFunction(options.onProgress, 'options.onProgress');
   validateAbortSignal(options.signal, 'options.signal');
   checkAborted(options.signal);
-  if ((mode & constants.COPYFILE_FICLONE_FORCE) !== 0) {
-    // A forced reflink needs ioctl(FICLONE), which only node's libuv path issues.
+  const port = currentPort();
+  if ((mode & constants.COPYFILE_FICLONE_FORCE) !== 0 || (port.backend === 'threads' && plainCopy(options))) {
+    // A forced reflink needs ioctl(FICLONE), which only node's libuv path issues. And on the threads
+    // engine node's copy is already one pool job (open, fstat, copy_file_range, close); our steps
+    // cost a cross-thread round trip each, which small files feel, so a plain copy goes there too.
     return fsPromises.copyFile(srcPath, destPath, mode);
   }
   const opened: FileHandle[] = [];
   let failure: unknown;
   try {
-    await copyOpen(currentPort(), srcPath, destPath, mode, options, opened);
+    await copyOpen(port, srcPath, destPath, mode, options, opened);
   } catch (error) {
     failure = error;
   }

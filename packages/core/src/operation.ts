@@ -2,6 +2,8 @@
 // binding (the OVERLAPPED) and carries how to settle it, so the hot path allocates no closures.
 // Also the internal symbols the other modules of this package use to reach into FileHandle.
 
+import { statsFromArray } from './stats.js';
+
 /** The shape of the value an operation settles with. */
 export const Shape = {
   /** `{ bytesRead, buffer }` */
@@ -86,6 +88,20 @@ export class Operation implements IoOperation {
     this.syscall = syscall;
   }
 }
+
+/** The value a finished operation resolves with (node's null-prototype result objects). */
+export function settledValue(operation: Operation, bytes: number): unknown {
+  switch (operation.shape) {
+    case Shape.read: return { __proto__: null, bytesRead: bytes, buffer: operation.buffer };
+    case Shape.write: return { __proto__: null, bytesWritten: bytes, buffer: operation.tag ?? operation.buffer };
+    case Shape.readv: return { __proto__: null, bytesRead: bytes, buffers: operation.buffers };
+    case Shape.writev: return { __proto__: null, bytesWritten: bytes, buffers: operation.buffers };
+    case Shape.stat: return statsFromArray(operation.stats!, operation.bigint);
+    case Shape.bytes: return bytes;
+    default: return undefined;
+  }
+}
+
 
 let pending: Operation;
 function executor(resolve: (value: any) => void, reject: (error: unknown) => void): void {

@@ -55,6 +55,12 @@ export class ReadManyIterator implements AsyncIterableIterator<ReadManyResult>, 
   #finished = false;
   #error: unknown = undefined;
   #waiter: Waiter | undefined;
+  #fillScheduled = false;
+  readonly #fillBound = (): void => {
+    if (!this.#fillScheduled) return;
+    this.#fill();
+    this.#settleIfEnded();
+  };
 
   constructor(handle: FileHandle, ranges: Iterable<ReadRange> | AsyncIterable<ReadRange>, options: ReadManyOptions = {}) {
     validateObject(options, 'options');
@@ -132,13 +138,21 @@ export class ReadManyIterator implements AsyncIterableIterator<ReadManyResult>, 
         } else {
           this.#ready.push(value);
         }
-        this.#fill();
+        this.#scheduleFill();
       }
     }
     this.#settleIfEnded();
   }
 
+  /** Refills once per batch of completions (after it), not once per completion. */
+  #scheduleFill(): void {
+    if (this.#fillScheduled) return;
+    this.#fillScheduled = true;
+    queueMicrotask(this.#fillBound);
+  }
+
   #fill(): void {
+    this.#fillScheduled = false;
     if (this.#sync) {
       const source = this.#source as Iterator<ReadRange>;
       while (!this.#finished && !this.#exhausted && this.#inFlight < this.#depth) {

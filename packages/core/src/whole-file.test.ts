@@ -114,37 +114,50 @@ describeEachBackend(usableBackends(), (backend) => {
   });
 
   describe('copyFile', () => {
-    it('copies the same bytes as node, with the mode preserved', async () => {
-      for (const { path, data } of files) {
-        fs.chmodSync(path, 0o640);
-        const a = join(dir.path, 'copy-a');
-        const b = join(dir.path, 'copy-b');
-        await expectSameOutcome(copyFile(path, a), fsp.copyFile(path, b));
-        expect(fs.readFileSync(a).equals(data)).toBe(true);
-        expect(fs.statSync(a).mode).toBe(fs.statSync(b).mode);
-        // overwrite an existing, longer destination
-        await copyFile(files[1]!.path, a);
-        expect(fs.readFileSync(a).equals(files[1]!.data)).toBe(true);
-      }
-    });
+    // `{ depth }` forces tpio's own path (plain copies may go to node's on the threads engine).
+    const variants = [
+      ['plain', (src: string, dest: string, mode?: unknown) => copyFile(src, dest, mode as number)],
+      ['own path', (src: string, dest: string, mode?: unknown) => copyFile(src, dest, { mode: mode as number, depth: 2 })],
+    ] as const;
+    for (const [name, cp] of variants) {
+      it(`copies the same bytes as node, with the mode preserved (${name})`, async () => {
+        for (const { path, data } of files) {
+          fs.chmodSync(path, 0o640);
+          const a = join(dir.path, 'copy-a');
+          const b = join(dir.path, 'copy-b');
+          await expectSameOutcome(cp(path, a), fsp.copyFile(path, b));
+          expect(fs.readFileSync(a).equals(data)).toBe(true);
+          expect(fs.statSync(a).mode).toBe(fs.statSync(b).mode);
+          // overwrite an existing, longer destination with another mode
+          fs.chmodSync(a, 0o600);
+          await cp(files[1]!.path, a);
+          expect(fs.readFileSync(a).equals(files[1]!.data)).toBe(true);
+          expect(fs.statSync(a).mode).toBe(fs.statSync(files[1]!.path).mode);
+          fs.rmSync(a);
+          fs.rmSync(b);
+        }
+      });
 
-    it('COPYFILE_EXCL, same file, bad arguments and errors like node', async () => {
-      const { path } = files[2]!;
-      const a = dir.file('excl-a', 'x');
-      const b = dir.file('excl-b', 'x');
-      const { COPYFILE_EXCL } = fs.constants;
-      await expectSameOutcome(copyFile(path, a, COPYFILE_EXCL), fsp.copyFile(path, b, COPYFILE_EXCL), [[a, 'F'], [b, 'F']]);
-      await expectSameOutcome(copyFile(path, path), fsp.copyFile(path, path));
-      expect(fs.readFileSync(path).equals(files[2]!.data)).toBe(true);
-      const missing = join(dir.path, 'missing');
-      await expectSameOutcome(copyFile(missing, a), fsp.copyFile(missing, b), [[a, 'F'], [b, 'F']]);
-      await expectSameOutcome(copyFile(path, join(dir.path, 'no', 'x')), fsp.copyFile(path, join(dir.path, 'no', 'x')));
-      await expectSameOutcome(copyFile(path, a, 8), fsp.copyFile(path, b, 8), [[a, 'F'], [b, 'F']]);
-      await expectSameOutcome(copyFile(path, a, 'x' as never), fsp.copyFile(path, b, 'x' as never), [[a, 'F'], [b, 'F']]);
-      await expectSameOutcome(copyFile(42 as never, a), fsp.copyFile(42 as never, b), [[a, 'F'], [b, 'F']]);
-      await expectSameOutcome(copyFile(dir.path, join(dir.path, 'd-a')), fsp.copyFile(dir.path, join(dir.path, 'd-b')), [[join(dir.path, 'd-a'), 'F'], [join(dir.path, 'd-b'), 'F']]);
-      expect(fs.existsSync(join(dir.path, 'd-a'))).toBe(fs.existsSync(join(dir.path, 'd-b')));
-    });
+      it(`COPYFILE_EXCL, same file, bad arguments and errors like node (${name})`, async () => {
+        const { path } = files[2]!;
+        const a = dir.file('excl-a', 'x');
+        const b = dir.file('excl-b', 'x');
+        const same: [string, string][] = [[a, 'F'], [b, 'F']];
+        const { COPYFILE_EXCL } = fs.constants;
+        await expectSameOutcome(cp(path, a, COPYFILE_EXCL), fsp.copyFile(path, b, COPYFILE_EXCL), same);
+        await expectSameOutcome(cp(path, path), fsp.copyFile(path, path));
+        expect(fs.readFileSync(path).equals(files[2]!.data)).toBe(true);
+        const missing = join(dir.path, 'missing');
+        await expectSameOutcome(cp(missing, a), fsp.copyFile(missing, b), same);
+        await expectSameOutcome(cp(path, join(dir.path, 'no', 'x')), fsp.copyFile(path, join(dir.path, 'no', 'x')));
+        await expectSameOutcome(cp(path, a, 8), fsp.copyFile(path, b, 8), same);
+        await expectSameOutcome(cp(path, a, 'x'), fsp.copyFile(path, b, 'x' as never), same);
+        await expectSameOutcome(cp(42 as never, a), fsp.copyFile(42 as never, b), same);
+        const d: [string, string][] = [[join(dir.path, 'd-a'), 'F'], [join(dir.path, 'd-b'), 'F']];
+        await expectSameOutcome(cp(dir.path, join(dir.path, 'd-a')), fsp.copyFile(dir.path, join(dir.path, 'd-b')), d);
+        expect(fs.existsSync(join(dir.path, 'd-a'))).toBe(fs.existsSync(join(dir.path, 'd-b')));
+      });
+    }
 
     it('reports progress and honours abort (destination removed)', async () => {
       const { path, data } = files[3]!;
