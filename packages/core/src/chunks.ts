@@ -9,7 +9,12 @@ import { Call, Operation, Shape, kCheckOpen, kIo, kPosition, kSubmit, type Opera
 import { abortError, onAbort, validateAbortSignal } from './abort.js';
 import type { FileHandle } from './file-handle.js';
 
-/** Options of {@link FileHandle.chunks}. */
+/**
+ * Options of {@link FileHandle.chunks}.
+ *
+ * @example
+ * const options: ChunksOptions = { chunkSize: 1 << 20, depth: 4, start: 0, end: 99, reuse: true };
+ */
 export interface ChunksOptions {
   /** Bytes per read (default 512 KiB). Large chunks (>= 128 KiB) read fastest. */
   chunkSize?: number;

@@ -15,7 +15,12 @@ import { openDescriptor } from './open.js';
 import { currentPort } from './default-port.js';
 import { getValidatedPath, type PathLike } from './validated-path.js';
 
-/** Options of {@link copyFile} (beyond node's numeric `mode`). */
+/**
+ * Options of {@link copyFile} (beyond node's numeric `mode`).
+ *
+ * @example
+ * await copyFile('a', 'b', { depth: 4, onProgress: (done, total) => {} } satisfies CopyFileOptions);
+ */
 export interface CopyFileOptions {
   /** `fs.constants.COPYFILE_EXCL` / `COPYFILE_FICLONE` / `COPYFILE_FICLONE_FORCE` bits, as node's `mode`. */
   mode?: number;

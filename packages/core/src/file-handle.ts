@@ -16,26 +16,46 @@ import { readFileHandle, type ReadFileOptions } from './read-file.js';
 import { writeFileHandle, type WriteFileData, type WriteFileOptions } from './write-file.js';
 import { getOptions } from './options.js';
 
-/** The result of {@link FileHandle.read}: a null-prototype object, as node's. */
+/**
+ * The result of {@link FileHandle.read}: a null-prototype object, as node's.
+ *
+ * @example
+ * const { bytesRead, buffer }: FileReadResult = await file.read(Buffer.alloc(8), 0, 8, 0);
+ */
 export interface FileReadResult<T extends ArrayBufferView = Buffer> {
   bytesRead: number;
   buffer: T;
 }
 
-/** The result of {@link FileHandle.write}. */
+/**
+ * The result of {@link FileHandle.write}.
+ *
+ * @example
+ * const { bytesWritten }: FileWriteResult = await file.write(Buffer.from('hi'));
+ */
 export interface FileWriteResult<T = Buffer> {
   bytesWritten: number;
   buffer: T;
 }
 
-/** Options of `read(buffer, options)`. */
+/**
+ * Options of `read(buffer, options)`.
+ *
+ * @example
+ * await file.read(Buffer.alloc(8), { offset: 0, length: 8, position: 0 } satisfies FileReadOptions);
+ */
 export interface FileReadOptions {
   offset?: number | null;
   length?: number | null;
   position?: number | bigint | null;
 }
 
-/** Options of `read(options)`. */
+/**
+ * Options of `read(options)`.
+ *
+ * @example
+ * await file.read({ buffer: Buffer.alloc(8), position: 0 } satisfies FileReadParams);
+ */
 export interface FileReadParams<T extends ArrayBufferView = Buffer> extends FileReadOptions {
   buffer?: T;
 }
@@ -405,22 +425,29 @@ export class FileHandle {
     }
   }
 
-  /** @internal Reads `length` bytes into `buffer` at `offset`; position -1 = tracked position. */
-  [kReadAt](buffer: ArrayBufferView, offset: number, length: number, position: number | bigint): Promise<number> {
-    const operation = new Operation(Call.read, Shape.bytes, 'read');
-    operation.buffer = buffer;
-    operation.offset = offset;
-    operation.length = length;
-    return this.#issueAt(operation, position, length);
+  /**
+   * @internal Reads `length` bytes into `buffer` at `offset`; position -1 = tracked position. The
+   * operation sits in `inFlight` until it settles, so that an abort can cancel it.
+   */
+  [kReadAt](buffer: ArrayBufferView, offset: number, length: number, position: number | bigint, inFlight?: Set<Operation>): Promise<number> {
+    return this.#transfer(Call.read, 'read', buffer, offset, length, position, inFlight);
   }
 
-  /** @internal Writes `length` bytes of `buffer` from `offset`; position -1 = tracked position. */
-  [kWriteAt](buffer: ArrayBufferView, offset: number, length: number, position: number | bigint): Promise<number> {
-    const operation = new Operation(Call.write, Shape.bytes, 'write');
+  /** @internal Writes `length` bytes of `buffer` from `offset`; as {@link FileHandle[kReadAt]}. */
+  [kWriteAt](buffer: ArrayBufferView, offset: number, length: number, position: number | bigint, inFlight?: Set<Operation>): Promise<number> {
+    return this.#transfer(Call.write, 'write', buffer, offset, length, position, inFlight);
+  }
+
+  #transfer(call: number, syscall: string, buffer: ArrayBufferView, offset: number, length: number, position: number | bigint, inFlight: Set<Operation> | undefined): Promise<number> {
+    this[kCheckOpen](syscall);
+    const operation = new Operation(call, Shape.bytes, syscall);
     operation.buffer = buffer;
     operation.offset = offset;
     operation.length = length;
-    return this.#issueAt(operation, position, length);
+    const promise = this.#issueAt<number>(operation, position, length);
+    if (inFlight === undefined) return promise;
+    inFlight.add(operation);
+    return promise.finally(() => inFlight.delete(operation));
   }
 
   /** @internal The tracked position (-1 after an append until the end is known). */

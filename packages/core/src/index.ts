@@ -2,7 +2,7 @@
 // chunks()/readMany()/completions() iterators, readFile/writeFile/appendFile/copyFile, stat/lstat,
 // AbortSignal cancellation and `await using`. Public exports only.
 
-import { defaultPort, type BackendName } from '@tpio/binding';
+import type { BackendName } from '@tpio/binding';
 import { currentPort } from './default-port.js';
 
 export { open } from './open.js';
@@ -28,5 +28,5 @@ export type { PathLike } from './validated-path.js';
  * console.log(backendInUse());
  */
 export function backendInUse(): BackendName {
-  return (currentPort() ?? defaultPort()).backend;
+  return currentPort().backend;
 }

@@ -8,7 +8,12 @@ import { Call, Operation, Shape, kCheckOpen, kIo, kSubmit, type OperationSink } 
 import { abortError, onAbort, validateAbortSignal } from './abort.js';
 import type { FileHandle } from './file-handle.js';
 
-/** A range to read: `length` bytes at `position`, optionally into a `buffer` of your own. */
+/**
+ * A range to read: `length` bytes at `position`, optionally into a `buffer` of your own.
+ *
+ * @example
+ * const range: ReadRange = { position: 4096, length: 4096 };
+ */
 export interface ReadRange {
   position: number | bigint;
   length: number;
@@ -16,14 +21,24 @@ export interface ReadRange {
   buffer?: Buffer;
 }
 
-/** One finished read. `buffer` holds `bytesRead` bytes (fewer than asked at the end of the file). */
+/**
+ * One finished read. `buffer` holds `bytesRead` bytes (fewer than asked at the end of the file).
+ *
+ * @example
+ * for await (const { position, bytesRead, buffer }: ReadManyResult of file.readMany(ranges)) {}
+ */
 export interface ReadManyResult {
   position: number | bigint;
   bytesRead: number;
   buffer: Buffer;
 }
 
-/** Options of {@link FileHandle.readMany}. */
+/**
+ * Options of {@link FileHandle.readMany}.
+ *
+ * @example
+ * file.readMany(ranges, { depth: 64, signal: AbortSignal.timeout(1000) } satisfies ReadManyOptions);
+ */
 export interface ReadManyOptions {
   /** Reads in flight at most (default 32). */
   depth?: number;

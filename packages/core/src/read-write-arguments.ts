@@ -16,10 +16,14 @@ export function closedError(syscall: string): Error {
   return error;
 }
 
-/** A position argument: -1 for "the handle's position". */
+/**
+ * A position argument: -1 for "the handle's position". As in node, anything but a safe integer
+ * >= 0 (null, strings, negative numbers, 1.5, 2 ** 53) means the current position; tpio also
+ * accepts bigints (checked against the 2 ** 63 - 1 limit).
+ */
 export function explicitPosition(position: unknown): number | bigint {
-  // node ignores non-numbers (current position); tpio also accepts bigints.
-  if (typeof position === 'number' || typeof position === 'bigint') return normalizePosition(position);
+  if (typeof position === 'number') return Number.isSafeInteger(position) && position >= 0 ? position : -1;
+  if (typeof position === 'bigint') return position < 0n ? -1 : normalizePosition(position);
   return -1;
 }
 

@@ -96,6 +96,23 @@ describeEachBackend(usableBackends(), (backend) => {
       expect(fs.readFileSync(a).equals(fs.readFileSync(b))).toBe(true);
     });
 
+    it('abort stops the writes (in flight ones are cancelled) with an AbortError', async () => {
+      const target = join(dir.path, 'wf-abort');
+      const controller = new AbortController();
+      async function* source() {
+        yield Buffer.alloc(1 << 20, 1);
+        controller.abort();
+        yield Buffer.alloc(1 << 20, 2);
+      }
+      await expect(writeFile(target, source(), { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError', code: 'ABORT_ERR' });
+      const big = new AbortController();
+      const writing = writeFile(target, Buffer.alloc(32 << 20), { signal: big.signal });
+      setImmediate(() => big.abort());
+      const outcome = await writing.then(() => 'done', (error: unknown) => error);
+      if (outcome !== 'done') expect(outcome).toMatchObject({ name: 'AbortError' });
+      expect(currentPort().inFlight).toBe(0);
+    });
+
     it('writes at a FileHandle position, appends on append handles', async () => {
       const a = dir.file('wfh-a', '0123456789');
       const b = dir.file('wfh-b', '0123456789');
