@@ -39,7 +39,7 @@ export interface ReadStreamOptions {
 /** Reads kept in flight ahead of the consumer when `depth` is not given (chosen by measurement). */
 export const defaultReadDepth = 4;
 /** Each read-ahead op covers about this many bytes (several chunks per readv when chunks are small). */
-const opBytes = 256 * 1024;
+const opBytes = Number(process.env.TPIO_OPB ?? 256 * 1024);
 const maxBuffersPerOp = 64;
 
 /** One read-ahead operation: a readv into `buffers` at `position` (null: the handle's position). */
@@ -51,6 +51,9 @@ interface ReadAhead {
   discarded: boolean;
   error: Error | null;
   bytes: number;
+  /** Chunks of it pushed so far, and their bytes. */
+  next: number;
+  delivered: number;
 }
 
 type StreamState = { _readableState: { autoDestroy: boolean }; _writableState: { autoDestroy: boolean } };
@@ -133,6 +136,9 @@ class ReadStream extends Readable {
       return;
     }
     if (typeof (this as unknown as { open?: unknown }).open === 'function') {
+      // The subclass opens a descriptor its own way: read it as node would, through node:fs.
+      this.#fast = false;
+      this.#fs ??= nodeFs;
       constructWithOpenMethod(this, callback);
       return;
     }
@@ -158,11 +164,18 @@ class ReadStream extends Readable {
       return;
     }
     this.#wanting = true;
-    this.#deliver();
+    // Never push from inside _read: node's stream cannot (its read is always asynchronous), and
+    // read() would then return more than one chunk.
+    const head = this.#queue[0];
+    if (head === undefined) this.#deliver(); // issues reads, or ends (node ends inside _read too)
+    else if (head.done) process.nextTick(() => this.#deliver());
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (this.#fast) {
+    if (!(#fast in this)) {
+      // Destroyed inside the Readable constructor (an already aborted signal): nothing is open.
+      callback(error);
+    } else if (this.#fast) {
       this.#stopReading();
       if (this.#inFlight > 0) this.#onIdle = () => this.#close(error, callback);
       else this.#close(error, callback);
@@ -229,7 +242,10 @@ class ReadStream extends Readable {
     return this.push(chunk);
   }
 
-  /** Pushes completed reads in order while the consumer wants data, then tops up read-ahead. */
+  /**
+   * Pushes completed reads in order, one chunk per push while the consumer wants more (as node's
+   * one-read-at-a-time stream would, so `read()` and the buffer look the same), then tops up.
+   */
   #deliver(): void {
     while (this.#wanting && !this.#pushedEnd) {
       const head = this.#queue[0];
@@ -238,8 +254,8 @@ class ReadStream extends Readable {
         break;
       }
       if (!head.done) break;
-      this.#queue.shift();
       if (head.error !== null) {
+        this.#queue.shift();
         this.#stopReading();
         errorOrDestroy(this, head.error);
         return;
@@ -248,19 +264,20 @@ class ReadStream extends Readable {
         this.#pushEnd();
         break;
       }
-      let left = head.bytes;
-      for (let i = 0; i < head.buffers.length && left > 0; i++) {
-        const buffer = head.buffers[i]!;
-        const bytes = Math.min(left, buffer.length);
-        left -= bytes;
-        this.#wanting = this.#pushChunk(buffer, bytes);
+      const buffer = head.buffers[head.next]!;
+      const bytes = Math.min(head.bytes - head.delivered, buffer.length);
+      head.next++;
+      head.delivered += bytes;
+      if (head.delivered === head.bytes) {
+        this.#queue.shift();
+        if (head.bytes < head.length) {
+          // A short read (end of file, or a file that changed): reads issued past it are of no
+          // use. Continue from where it stopped, as node's next read would.
+          this.#discardQueue();
+          this.#issued = head.position === null ? this.bytesRead + bytes : head.position + head.bytes - this.#base;
+        }
       }
-      if (head.bytes < head.length) {
-        // A short read (end of file, or a file that changed): reads issued past it are of no
-        // use. Continue from where it stopped, as node's next read would.
-        this.#discardQueue();
-        this.#issued = (head.position === null ? this.bytesRead : head.position + head.bytes - this.#base);
-      }
+      this.#wanting = this.#pushChunk(buffer, bytes);
     }
     this.#fill();
   }
@@ -292,6 +309,8 @@ class ReadStream extends Readable {
         discarded: false,
         error: null,
         bytes: 0,
+        next: 0,
+        delivered: 0,
       };
       this.#issued += length;
       this.#queue.push(read);
@@ -310,6 +329,10 @@ class ReadStream extends Readable {
 
   #completed(read: ReadAhead, error: Error | null, bytes: number): void {
     this.#inFlight--;
+    if (error !== null && (error as { syscall?: string }).syscall === 'readv') {
+      // Several chunks per op is our business: report the read node would have made.
+      Object.assign(error, { syscall: 'read', message: error.message.replace(/, readv\b/, ', read') });
+    }
     read.done = true;
     read.error = error;
     read.bytes = bytes;

@@ -4,7 +4,6 @@
 // run before the stream exists, so a bad argument throws synchronously and opens nothing.
 
 import { fileURLToPath } from 'node:url';
-import { EventEmitter } from 'node:events';
 import type { FileHandle as NodeFileHandle } from 'node:fs/promises';
 import { FileHandle as TpioFileHandle } from '@tpio/core';
 import { codedError, invalidArgType, invalidArgValue, outOfRange } from '@tpio/binding/errors';
@@ -65,7 +64,7 @@ export function copyOptions(options: unknown): Record<string, any> {
   else source = options as Record<string, any>;
   if (source.encoding !== 'buffer' && source.encoding && !Buffer.isEncoding(source.encoding)) {
     // node passes (encoding, 'encoding') to ERR_INVALID_ARG_VALUE: the message reads that way.
-    throw invalidArgValue(String(source.encoding), 'encoding', 'is invalid encoding');
+    throw invalidArgValue('encoding', source.encoding, 'is invalid encoding');
   }
   if (source.signal !== undefined) validateSignal(source.signal);
   const copy: Record<string, any> = {};
@@ -100,9 +99,11 @@ function validatedFd(fd: unknown): number {
   return fd;
 }
 
-/** node does not export its FileHandle class: recognise one by its shape (an EventEmitter named FileHandle). */
+/** node does not export its FileHandle class: recognise one by its shape (an emitter named FileHandle). */
 function isNodeFileHandle(value: unknown): value is NodeFileHandle {
-  return value instanceof EventEmitter && value.constructor?.name === 'FileHandle' && typeof (value as { fd?: unknown }).fd === 'number';
+  if (value === null || typeof value !== 'object' || value instanceof TpioFileHandle) return false;
+  const candidate = value as { constructor?: { name?: string }; fd?: unknown; on?: unknown; read?: unknown };
+  return candidate.constructor?.name === 'FileHandle' && typeof candidate.fd === 'number' && typeof candidate.on === 'function' && typeof candidate.read === 'function';
 }
 
 function importFd(options: Record<string, any>): StreamTarget {

@@ -89,6 +89,8 @@ class WriteStream extends Writable {
   declare bytesWritten: number;
   #fs: FsOverride | undefined;
   #performingIO = false;
+  /** Only tpio's own writes are coalesced: calls into `options.fs` stay exactly node's. */
+  #coalesce = false;
 
   constructor(path: StreamPath | null | undefined, options?: WriteStreamOptions | BufferEncoding) {
     const plan = resolveWriteOptions(path, options);
@@ -104,6 +106,7 @@ class WriteStream extends Writable {
       this.fd = target.fd;
       if (target.kind === 'fd') this.#fs = target.fs ?? nodeFs;
       else this.#fs = handleOps(target.handle as never);
+      this.#coalesce = target.kind === 'tpio-handle';
       if (target.kind === 'node-handle') (target.handle as unknown as NodeJS.EventEmitter).on('close', () => this.close());
     }
     this.flush = plan.flush;
@@ -136,6 +139,7 @@ class WriteStream extends Writable {
       return;
     }
     if (typeof (this as unknown as { open?: unknown }).open === 'function') {
+      this.#fs ??= nodeFs;
       constructWithOpenMethod(this, callback);
       return;
     }
@@ -151,6 +155,7 @@ class WriteStream extends Writable {
     }
     tpioOpen(this.path, this.flags, this.mode).then((handle: TpioFileHandle) => {
       this.#fs = handleOps(handle as never);
+      this.#coalesce = true;
       opened(handle.fd);
     }, callback);
   }
@@ -169,11 +174,16 @@ class WriteStream extends Writable {
       size += buffers[i]!.length;
     }
     this.#performingIO = true;
-    this.#writevAll(coalesce(buffers), size, this.pos, 0, (error) => this.#afterIo(error, callback));
+    this.#writevAll(this.#coalesce ? coalesce(buffers) : buffers, size, this.pos, 0, (error) => this.#afterIo(error, callback));
     if (this.pos !== undefined) this.pos += size;
   }
 
   override _destroy(error: Error | null, callback: Callback): void {
+    if (!(#performingIO in this)) {
+      // Destroyed inside the Writable constructor (an already aborted signal): nothing is open.
+      callback(error);
+      return;
+    }
     // File I/O may run as blocking calls on other threads: never close a descriptor in use.
     if (this.#performingIO) this.once(kIoDone, (ioError: Error | null) => this.#close(error || ioError, callback));
     else this.#close(error, callback);
