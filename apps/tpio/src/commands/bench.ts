@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { currentPort } from '@tpio/core';
+import { backendChoice } from '../backend.js';
 import { benchCases, type BenchContext, type Contender } from '../bench-cases.js';
 import { measured, renderTable, type BenchReport, type BenchRow } from '../bench-report.js';
 import { createTempDir, warm, writeRandomFile } from '../temp-file.js';
@@ -56,7 +56,7 @@ export async function bench(options: BenchOptions): Promise<void> {
       if (size < minimumSize) throw new Error(`${file} has ${size} bytes; the bench needs at least ${formatBytes(minimumSize)}`);
     }
     const context: BenchContext = { file, size, dir: temp.path, durationMs: options.duration };
-    const port = currentPort();
+    const { backend, fallbackReason } = backendChoice();
     const rows: BenchRow[] = [];
     for (const benchCase of benchCases) {
       const rates = await runCase([...benchCase.node, benchCase.tpio], context, options.runs, benchCase.name);
@@ -67,8 +67,8 @@ export async function bench(options: BenchOptions): Promise<void> {
       }
     }
     const report: BenchReport = {
-      backend: port.backend,
-      fallbackReason: port.fallbackReason,
+      backend,
+      fallbackReason,
       file: { path: file, size, temporary: options.file === undefined },
       runs: options.runs,
       durationMs: options.duration,

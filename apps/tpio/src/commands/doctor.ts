@@ -3,7 +3,7 @@
 
 import type { Command } from 'commander';
 import { probe } from '@tpio/binding';
-import { currentPort } from '@tpio/core';
+import { backendChoice } from '../backend.js';
 import { styler, useColor } from '../format.js';
 import { errorMessage } from '../errors.js';
 
@@ -19,9 +19,7 @@ export function diagnose(): Record<string, unknown> {
   let fallbackReason: string | null = null;
   let backendError: string | null = null;
   try {
-    const port = currentPort();
-    backend = port.backend;
-    fallbackReason = port.fallbackReason ?? (requested !== null && requested !== 'auto' ? `forced by TPIO_BACKEND=${requested}` : null);
+    ({ backend, fallbackReason } = backendChoice());
   } catch (error) {
     backendError = errorMessage(error); // e.g. TPIO_BACKEND names an engine that cannot run here
   }
