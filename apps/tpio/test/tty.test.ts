@@ -39,7 +39,8 @@ describe.skipIf(!hasScript)('on a TTY', () => {
 
   it('colors doctor, unless NO_COLOR is set', () => {
     const command = `${quote(process.execPath)} ${quote(main)} doctor`;
-    const colored = onTty(command, { NO_COLOR: undefined, FORCE_COLOR: undefined });
+    // Node itself turns color off under a generic CI=... (hasColors() is false there), so unset it.
+    const colored = onTty(command, { NO_COLOR: undefined, FORCE_COLOR: undefined, CI: undefined });
     expect(colored.output).toContain(escape);
     const plain = onTty(command, { NO_COLOR: '1', FORCE_COLOR: undefined });
     expect(plain.status).toBe(0);
