@@ -4,7 +4,7 @@
 
 import { systemError } from '@tpio/binding/errors';
 import { validateInteger, validateObject, kIoMaxLength } from '@tpio/binding/validate';
-import { outOfRange } from '@tpio/binding/errors';
+import { invalidState, outOfRange } from '@tpio/binding/errors';
 import { Call, Operation, Shape, kCheckOpen, kIo, kPosition, kSubmit, type OperationSink } from './operation.js';
 import { abortError, onAbort, validateAbortSignal } from './abort.js';
 import type { FileHandle } from './file-handle.js';
@@ -106,7 +106,7 @@ export class ChunkIterator implements AsyncIterableIterator<Buffer>, OperationSi
       this.#pool.push(this.#held);
       this.#held = undefined;
     }
-    if (this.#waiter !== undefined) return Promise.reject(new Error('chunks(): next() called while a previous next() is pending'));
+    if (this.#waiter !== undefined) return Promise.reject(invalidState('chunks(): next() called while a previous next() is pending'));
     if (this.#error !== undefined) return this.#settleEnd();
     this.#fill();
     const head = this.#queue[0];

@@ -2,7 +2,7 @@
 // Ranges come from any iterable or async iterable and are pulled only as slots free up, so a
 // huge (or endless) list of ranges never sits in memory as pending operations.
 
-import { systemError, invalidArgType } from '@tpio/binding/errors';
+import { systemError, invalidArgType, invalidState } from '@tpio/binding/errors';
 import { kIoMaxLength, normalizePosition, validateInteger, validateObject } from '@tpio/binding/validate';
 import { Call, Operation, Shape, kCheckOpen, kIo, kSubmit, type OperationSink } from './operation.js';
 import { abortError, onAbort, validateAbortSignal } from './abort.js';
@@ -100,7 +100,7 @@ export class ReadManyIterator implements AsyncIterableIterator<ReadManyResult>, 
   }
 
   next(): Promise<IteratorResult<ReadManyResult>> {
-    if (this.#waiter !== undefined) return Promise.reject(new Error('readMany(): next() called while a previous next() is pending'));
+    if (this.#waiter !== undefined) return Promise.reject(invalidState('readMany(): next() called while a previous next() is pending'));
     if (this.#readyHead < this.#ready.length) {
       const value = this.#ready[this.#readyHead++]!;
       if (this.#readyHead === this.#ready.length) {
