@@ -63,7 +63,6 @@ export function copyOptions(options: unknown): Record<string, any> {
   else if (typeof options !== 'object') throw invalidArgType('options', ['string', 'Object'], options);
   else source = options as Record<string, any>;
   if (source.encoding !== 'buffer' && source.encoding && !Buffer.isEncoding(source.encoding)) {
-    // node passes (encoding, 'encoding') to ERR_INVALID_ARG_VALUE: the message reads that way.
     throw invalidArgValue('encoding', source.encoding, 'is invalid encoding');
   }
   if (source.signal !== undefined) validateSignal(source.signal);
