@@ -1,98 +1,74 @@
 #!/usr/bin/env node
-// tpio sample CLI. Today: the default job reads a generated temporary file through @tpio/binding
-// and prints its speed beside node:fs (the CLI issue grows this into bench/copy/cat/hash/doctor).
+// tpio: the sample CLI. Argument parsing (commander) and the command table live here; each command
+// is one file in commands/. Exit codes: 0 success, 1 failure, 2 usage error, 130 interrupted.
+// Errors are one line on stderr: `tpio: <node's message>`, never a stack.
 
-import { mkdtempSync, openSync, closeSync, rmSync, writeFileSync, readSync } from 'node:fs';
-import { open as openPromise } from 'node:fs/promises';
-import { randomBytes, randomInt } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createPort } from '@tpio/binding';
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { errorMessage, exitCode, isBrokenPipe, reportError } from './errors.js';
+import * as bench from './commands/bench.js';
+import * as copy from './commands/copy.js';
+import * as cat from './commands/cat.js';
+import * as hash from './commands/hash.js';
+import * as doctor from './commands/doctor.js';
 
-const fileSize = 64 * 1024 * 1024;
-const blockSize = 4096;
-const depth = 64;
-const duration = 1000;
+const commands = [bench, copy, cat, hash, doctor];
 
-async function tpioRandomReads(path: string): Promise<number> {
-  const port = createPort();
-  const fd = openSync(path, 'r');
-  let done = 0;
-  const deadline = performance.now() + duration;
-  await new Promise<void>((resolve) => {
-    let inFlight = 0;
-    const io = port.createIo(fd, (context, request: { buffer: Buffer; position: number }) => {
-      done++;
-      inFlight--;
-      if (performance.now() < deadline) {
-        request.position = randomInt(0, fileSize / blockSize) * blockSize;
-        io.start();
-        io.read(request);
-        inFlight++;
-      } else if (inFlight === 0) resolve();
-    });
-    for (let i = 0; i < depth; i++) {
-      io.start();
-      io.read({ buffer: Buffer.allocUnsafe(blockSize), position: randomInt(0, fileSize / blockSize) * blockSize });
-      inFlight++;
-    }
-  });
-  closeSync(fd);
-  await port.close();
-  return (done / duration) * 1000;
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+function buildProgram(): Command {
+  const program = new Command('tpio')
+    .description('completion-based file I/O for Node.js: see what tpio is worth on this machine')
+    .version(version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    // Settings made before .command() are inherited by every subcommand.
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'tpio: ')) });
+  for (const command of commands) command.register(program);
+  program.addHelpText('after', '\nWith no command, tpio runs `tpio bench`. Run `tpio <command> --help` for details.');
+  return program;
 }
 
-async function nodeRandomReads(path: string): Promise<number> {
-  const handle = await openPromise(path, 'r');
-  let done = 0;
-  const deadline = performance.now() + duration;
-  await Promise.all(
-    Array.from({ length: depth }, async () => {
-      const buffer = Buffer.allocUnsafe(blockSize);
-      while (performance.now() < deadline) {
-        await handle.read(buffer, 0, blockSize, randomInt(0, fileSize / blockSize) * blockSize);
-        done++;
-      }
-    }),
-  );
-  await handle.close();
-  return (done / duration) * 1000;
+/** Maps a thrown value to the exit code, reporting it unless commander already did. */
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Help and --version "fail" with exit code 0; everything else commander throws is a usage error.
+    return error.exitCode === 0 ? exitCode.ok : exitCode.usage;
+  }
+  if (error instanceof Error && error.name === 'AbortError') {
+    process.stderr.write(`tpio: interrupted (${errorMessage(error)})\n`);
+    return exitCode.interrupted;
+  }
+  reportError(error);
+  return exitCode.failure;
 }
 
-function warm(path: string): void {
-  const fd = openSync(path, 'r');
-  const buffer = Buffer.allocUnsafe(1 << 20);
-  while (readSync(fd, buffer) > 0);
-  closeSync(fd);
-}
-
-async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'tpio-'));
-  const cleanup = () => rmSync(dir, { recursive: true, force: true });
-  process.once('SIGINT', () => {
-    cleanup();
-    process.exit(130);
-  });
-  try {
-    const path = join(dir, 'bench.bin');
-    writeFileSync(path, randomBytes(fileSize));
-    const port = createPort();
-    console.log(`tpio: 4 KiB random reads, queue depth ${depth}, ${fileSize >> 20} MiB cached file, engine ${port.backend}${port.fallbackReason ? ` (${port.fallbackReason})` : ''}`);
-    await port.close();
-    const tpio: number[] = [];
-    const node: number[] = [];
-    for (let run = 0; run < 3; run++) {
-      warm(path);
-      node.push(await nodeRandomReads(path));
-      tpio.push(await tpioRandomReads(path));
-    }
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-    const format = (value: number) => `${(value / 1000).toFixed(0).padStart(8)} k ops/s`;
-    console.log(`  fs.promises FileHandle.read  ${format(median(node))}`);
-    console.log(`  @tpio/binding Io.read        ${format(median(tpio))}   ${(median(tpio) / median(node)).toFixed(2)}x`);
-  } finally {
-    cleanup();
+/**
+ * With a default command, commander would hand an unknown command name to bench as an argument
+ * ("too many arguments for 'bench'"): say what is really wrong.
+ */
+function checkCommandName(program: Command, args: string[]): void {
+  const first = args[0];
+  if (first === undefined || first.startsWith('-')) return;
+  const names = program.commands.flatMap((command) => [command.name(), ...command.aliases()]);
+  if (!names.includes(first) && first !== 'help') {
+    program.error(`tpio: unknown command '${first}' (commands: ${names.join(', ')})`, { code: 'commander.unknownCommand', exitCode: exitCode.usage });
   }
 }
 
-await main();
+// A reader that goes away (`tpio help | head -1`) ends the output, not the program with a stack:
+// exit quietly; the 'exit' hooks still remove temporary files.
+process.stdout.on('error', (error) => {
+  if (isBrokenPipe(error)) process.exit(typeof process.exitCode === 'number' ? process.exitCode : exitCode.ok);
+  reportError(error);
+  process.exit(exitCode.failure);
+});
+
+try {
+  const program = buildProgram();
+  checkCommandName(program, process.argv.slice(2));
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = exitCodeFor(error);
+}
