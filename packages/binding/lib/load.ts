@@ -78,9 +78,9 @@ function wantsBuildFromSource(): boolean {
 
 /**
  * Where the addon may come from, in order: an explicit file (`TPIO_ADDON_PATH`, e.g. a cross build
- * under test), the prebuilt platform package (skipped when `npm_config_build_from_source` is set),
- * then this package's own build folders (`build/Release` from `cmake-js compile --out build`,
- * `build-debug/Debug` and `build/Debug` from debug builds).
+ * under test), the prebuilt platform package (skipped when `npm_config_build_from_source` is set,
+ * the convention of node-pre-gyp and prebuild-install), then this package's own build folders
+ * (`build/Release` from `npm run build:from-source` or `build:native`, then debug builds).
  */
 export function addonCandidates(): string[] {
   const candidates: string[] = [];
@@ -122,10 +122,9 @@ export function loadAddon(): { addon: NativeAddon; path: string } {
     `@tpio/binding could not load its native addon for ${process.platform}-${process.arch} ` +
       `(Node ${process.versions.node}, Node-API ${process.versions.napi}). Tried:\n${failures.join('\n')}\n` +
       `Prebuilt addons come in the optional dependency ${platformPackageName()}: reinstall without ` +
-      '--omit=optional / --no-optional. Without a prebuild for this platform, build from source ' +
-      '(needs cmake 3.15+, a C++20 compiler and Node\'s headers): ' +
-      '`npm_config_build_from_source=true npm rebuild @tpio/binding` ' +
-      '(pnpm: `npm_config_build_from_source=true pnpm rebuild @tpio/binding`, after allowing its build ' +
-      'with `pnpm approve-builds`), or in the tpio repository `pnpm --filter @tpio/binding build:native`.',
+      '--omit=optional / --no-optional. Without a prebuild for this platform, build from source (needs ' +
+      "cmake 3.15+, a C++20 compiler and Node's headers): `cd node_modules/@tpio/binding && npm run build:from-source` " +
+      '(writes build/Release/tpio.node), or in the tpio repository `pnpm --filter @tpio/binding build:native`. ' +
+      'Set npm_config_build_from_source=true to prefer that build over the prebuilt package.',
   );
 }
