@@ -45,11 +45,21 @@ export function withOptionalDependencies(optionalDependencies, action) {
   const original = readFileSync(path, 'utf8');
   const manifest = JSON.parse(original);
   manifest.optionalDependencies = { ...manifest.optionalDependencies, ...optionalDependencies };
+  const restore = () => writeFileSync(path, original);
+  // Ctrl-C or a CI timeout while packing must not leave the manifest edited.
+  const onSignal = (signal) => {
+    restore();
+    process.kill(process.pid, signal);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   writeFileSync(path, `${JSON.stringify(manifest, null, 2)}\n`);
   try {
     return action();
   } finally {
-    writeFileSync(path, original);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    restore();
   }
 }
 
