@@ -177,7 +177,7 @@ function projectManifest(manager, layer) {
 
 const installCommands = {
   npm: ['npm', ['install', '--no-audit', '--no-fund', '--loglevel=http']],
-  pnpm: [pnpmCommand[0], [...pnpmCommand[1], 'install', '--reporter=append-only']],
+  pnpm: [pnpmCommand[0], [...pnpmCommand[1], 'install', '--reporter=append-only', '--no-frozen-lockfile']],
   yarn: ['npx', ['-y', 'yarn@1', 'install', '--non-interactive', '--no-lockfile', '--ignore-engines']],
 };
 
