@@ -19,6 +19,7 @@
 // npm `overrides`, pnpm `pnpm.overrides` and yarn `resolutions` (npm's http log is checked).
 // Prints `N passed, N failed` last; writes "<passed> <failed>" to $TPIO_TEST_REPORT_DIR/pack.counts.
 // Environment: TPIO_PACK_MANAGERS (default "npm,pnpm,yarn"), TPIO_PACK_NODES (default "22,24,26"),
+// TPIO_PACK_ADDONS ("<triple>=<file>,..." as make-platform-packages.mjs --addon), TPIO_PACK_FROM_SOURCE=0,
 // TPIO_PACK_KEEP=1 keeps the temporary projects.
 
 import { spawnSync } from 'node:child_process';
@@ -99,7 +100,8 @@ for (const pkg of publicPackages) {
     record(`${pkg.name} is built`, false, `no ${join(pkg.dir, 'dist')}: run \`pnpm build\` first (\`pnpm test:pack\` does)`);
   }
 }
-const platforms = makePlatformPackages({ out: join(work, 'platforms'), log: (line) => console.log(`     ${line}`) });
+const extraAddons = Object.fromEntries((process.env.TPIO_PACK_ADDONS ?? '').split(',').filter(Boolean).map((pair) => pair.split('=')));
+const platforms = makePlatformPackages({ out: join(work, 'platforms'), addons: extraAddons, log: (line) => console.log(`     ${line}`) });
 const host = `${process.platform}-${process.arch}${process.platform === 'linux' ? '-gnu' : ''}`;
 const hostPlatform = platforms.made.find((entry) => entry.triple === host);
 record(`a platform package for this host (${host}) was made`, hostPlatform !== undefined,
@@ -181,6 +183,7 @@ const installCommands = {
   yarn: ['npx', ['-y', 'yarn@1', 'install', '--non-interactive', '--no-lockfile', '--ignore-engines']],
 };
 
+const foreignPlatforms = platforms.made.filter((entry) => entry !== hostPlatform);
 const examples = Object.fromEntries(publicPackages.map((pkg) => [pkg.name, firstExample(join(pkg.dir, 'README.md'))]));
 const projects = [];
 
@@ -199,7 +202,10 @@ for (const manager of managers) {
     const project = join(temp, `${manager}-${pkg.short}`);
     mkdirSync(project);
     writeFileSync(join(project, 'package.json'), `${JSON.stringify(projectManifest(manager, pkg.name), null, 2)}\n`);
-    const [command, args] = installCommands[manager];
+    const [command, baseArgs] = installCommands[manager];
+    // yarn 1 refuses a pinned (file:) package whose os/cpu do not match, where it skips a registry
+    // one; with platform packages for other hosts in the set, let it install them (never loaded).
+    const args = manager === 'yarn' && foreignPlatforms.length > 0 ? [...baseArgs, '--ignore-platform'] : baseArgs;
     const install = run(command, args, { cwd: project, env: userEnv });
     const registryHits = install.output.split('\n').filter((line) => /GET .*registry.*@tpio/i.test(line) || /@tpio%2f/i.test(line));
     const installed = record(`${manager}: install ${pkg.name} (no compiler, no @tpio/* registry look-up)`,
@@ -217,6 +223,12 @@ const npmBinding = projects.find((entry) => entry.manager === 'npm' && entry.lay
 if (npmBinding && hostPlatform) {
   const origin = run('node', ['--input-type=module', '-e', "import { probe } from '@tpio/binding'; console.log(probe().addonPath)"], { cwd: npmBinding.project, env: userEnv });
   record(`npm: addon loaded from ${hostPlatform.name}`, origin.status === 0 && origin.output.includes(`${hostPlatform.name}/tpio.node`), origin.output);
+}
+
+if (npmBinding && foreignPlatforms.length > 0) {
+  const present = foreignPlatforms.filter((entry) => existsSync(join(npmBinding.project, 'node_modules', entry.name)));
+  record(`npm: skipped ${foreignPlatforms.map((entry) => entry.name).join(', ')} (os/cpu/libc honoured)`, present.length === 0,
+    present.map((entry) => `${entry.name} was installed`).join('\n'));
 }
 
 section('@tpio/binding without its platform package');
