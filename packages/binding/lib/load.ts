@@ -1,9 +1,11 @@
 // Finds and loads the native addon: the per-platform prebuilt package first, then a local build
-// (build/Release, build/Debug). When nothing loads, the error names every place tried and the fix.
+// (build/Release, then debug builds). When nothing loads, the error names every place tried, why
+// each failed, and how to build from source.
 
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { codedError } from './errors.js';
 
 const require = createRequire(import.meta.url);
@@ -62,14 +64,50 @@ export interface NativePort {
   close(): void;
 }
 
-function platformPackageName(): string {
+/**
+ * The prebuilt package for this platform: `@tpio/binding-<platform>-<arch>[-gnu|-musl]`, the names
+ * tooling/pack/make-platform-packages.mjs generates (libc only on Linux, as npm's `libc` field).
+ */
+export function platformPackageName(): string {
   const libc = process.platform === 'linux' ? (isMusl() ? '-musl' : '-gnu') : '';
   return `@tpio/binding-${process.platform}-${process.arch}${libc}`;
 }
 
+/** musl or glibc: `ldd` says so cheaply (as detect-libc reads it); the process report is the fallback. */
 function isMusl(): boolean {
+  try {
+    const ldd = readFileSync('/usr/bin/ldd', 'latin1');
+    if (ldd.includes('musl')) return true;
+    if (ldd.includes('GLIBC') || ldd.includes('GNU C Library')) return false;
+  } catch {
+    // No ldd (a minimal container): ask the runtime.
+  }
   const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
   return !report?.header?.glibcVersionRuntime;
+}
+
+function wantsBuildFromSource(): boolean {
+  const value = process.env.npm_config_build_from_source;
+  return value !== undefined && value !== '' && value !== 'false' && value !== '0';
+}
+
+/**
+ * Where the addon may come from, in order: an explicit file (`TPIO_ADDON_PATH`, e.g. a cross build
+ * under test), the prebuilt platform package (skipped when `npm_config_build_from_source` is set,
+ * the convention of node-pre-gyp and prebuild-install), then this package's own build folders
+ * (`build/Release` from `npm run build:from-source` or `build:native`, then debug builds).
+ */
+export function addonCandidates(): string[] {
+  const candidates: string[] = [];
+  const override = process.env.TPIO_ADDON_PATH;
+  if (override) candidates.push(override);
+  if (!wantsBuildFromSource()) candidates.push(`${platformPackageName()}/tpio.node`);
+  candidates.push(
+    join(packageRoot, 'build', 'Release', 'tpio.node'),
+    join(packageRoot, 'build-debug', 'Debug', 'tpio.node'),
+    join(packageRoot, 'build', 'Debug', 'tpio.node'),
+  );
+  return candidates;
 }
 
 let loaded: { addon: NativeAddon; path: string } | undefined;
@@ -77,27 +115,31 @@ let loaded: { addon: NativeAddon; path: string } | undefined;
 /** Loads the addon once per JS environment and returns it with the path it came from. */
 export function loadAddon(): { addon: NativeAddon; path: string } {
   if (loaded) return loaded;
-  const candidates: string[] = [];
-  // An explicit addon file (e.g. the mingw-w64 cross build that the Wine job loads) wins.
-  const override = process.env.TPIO_ADDON_PATH;
-  if (override) candidates.push(override);
-  if (!process.env.npm_config_build_from_source) candidates.push(`${platformPackageName()}/tpio.node`);
-  candidates.push(join(packageRoot, 'build', 'Release', 'tpio.node'), join(packageRoot, 'build', 'Debug', 'tpio.node'));
   const failures: string[] = [];
-  for (const candidate of candidates) {
+  for (const candidate of addonCandidates()) {
+    let path: string;
     try {
-      const path = require.resolve(candidate);
+      path = require.resolve(candidate);
+    } catch {
+      failures.push(`  ${candidate}: not found`);
+      continue;
+    }
+    try {
       loaded = { addon: require(path) as NativeAddon, path };
       return loaded;
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      failures.push(`  ${candidate}: ${code === 'MODULE_NOT_FOUND' ? 'not found' : (error as Error).message}`);
+      // Found but unusable (wrong platform, too old a libc, a Node without Node-API 8): say why.
+      failures.push(`  ${path}: ${(error as Error).message.split('\n')[0]}`);
     }
   }
   throw codedError(
     'ERR_TPIO_ADDON_NOT_FOUND',
-    `@tpio/binding could not load its native addon. Tried:\n${failures.join('\n')}\n` +
-      'Install the prebuilt package for this platform, or build from source with ' +
-      '`npm_config_build_from_source=1 npm rebuild @tpio/binding` (needs cmake and a C++20 compiler).',
+    `@tpio/binding could not load its native addon for ${process.platform}-${process.arch} ` +
+      `(Node ${process.versions.node}, Node-API ${process.versions.napi}). Tried:\n${failures.join('\n')}\n` +
+      `Prebuilt addons come in the optional dependency ${platformPackageName()}: reinstall without ` +
+      '--omit=optional / --no-optional. Without a prebuild for this platform, build from source (needs ' +
+      "cmake 3.15+, a C++20 compiler and Node's headers): `cd node_modules/@tpio/binding && npm run build:from-source` " +
+      '(writes build/Release/tpio.node), or in the tpio repository `pnpm --filter @tpio/binding build:native`. ' +
+      'Set npm_config_build_from_source=true to prefer that build over the prebuilt package.',
   );
 }
