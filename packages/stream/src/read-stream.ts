@@ -36,11 +36,22 @@ export interface ReadStreamOptions {
   depth?: number;
 }
 
-/** Reads kept in flight ahead of the consumer when `depth` is not given (chosen by measurement). */
+/**
+ * Reads kept in flight ahead of the consumer when `depth` is not given, chosen by measurement: 4,
+ * but never more than {@link readAheadBytes} in flight (and at least 2), so 1 MiB chunks get 2.
+ */
 export const defaultReadDepth = 4;
+/** The read-ahead byte budget that bounds the default depth for large chunks. */
+const readAheadBytes = 2 * 1024 * 1024;
 /** Each read-ahead op covers about this many bytes (several chunks per readv when chunks are small). */
 const opBytes = 256 * 1024;
 const maxBuffersPerOp = 64;
+
+/** The default depth for chunks of `chunkSize` bytes (see {@link defaultReadDepth}). */
+function defaultDepthFor(chunkSize: number): number {
+  const opSize = Math.max(1, Math.floor(opBytes / Math.max(chunkSize, 1))) * chunkSize;
+  return Math.max(2, Math.min(defaultReadDepth, Math.floor(readAheadBytes / Math.max(opSize, 1))));
+}
 
 /** One read-ahead operation: a readv into `buffers` at `position` (null: the handle's position). */
 interface ReadAhead {
@@ -111,7 +122,7 @@ class ReadStream extends Readable {
     this.bytesRead = 0;
     // A handle given without `start` reads from its own position: one read at a time keeps order.
     this.#explicit = target.kind === 'path' || plan.start !== undefined;
-    this.#depth = this.#explicit ? (plan.depth ?? defaultReadDepth) : 1;
+    this.#depth = this.#explicit ? (plan.depth ?? defaultDepthFor(this.readableHighWaterMark)) : 1;
     this.#base = plan.start ?? 0;
     this.#total = plan.end === Infinity ? Infinity : plan.end + 1 - this.#base;
   }

@@ -68,6 +68,19 @@ export interface Recording {
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
 
 /**
+ * Whether `'close'` is still to come: then the recording ends on it, however long closing takes
+ * (an fsync under load can take a while). Otherwise it ends once the event loop has gone quiet.
+ */
+function closeExpected(stream: fs.ReadStream | fs.WriteStream): boolean {
+  const state = ((stream as any)._readableState ?? (stream as any)._writableState) as { emitClose: boolean; autoDestroy: boolean };
+  return state.emitClose && (state.autoDestroy || stream.destroyed);
+}
+
+function settleUnlessClosing(stream: fs.ReadStream | fs.WriteStream, finish: () => void): void {
+  if (!closeExpected(stream)) settle().then(finish);
+}
+
+/**
  * Records everything a readable file stream does until it closes (or, when it will not close —
  * emitClose/autoClose false — until it ended or failed and the event loop went quiet).
  * `onData` may act on the stream after each chunk (destroy, abort...).
@@ -100,11 +113,11 @@ export function recordRead(stream: fs.ReadStream, onData?: (chunk: unknown, inde
     });
     stream.on('end', () => {
       events.push(['end']);
-      settle().then(finish);
+      settleUnlessClosing(stream, finish);
     });
     stream.on('error', (error) => {
       events.push(['error', errorShape(error)]);
-      settle().then(finish);
+      settleUnlessClosing(stream, finish);
     });
     stream.on('close', () => {
       events.push(['close']);
@@ -150,11 +163,11 @@ export function recordWrite(stream: fs.WriteStream, file: string | undefined, ac
     stream.on('ready', () => events.push(['ready']));
     stream.on('finish', () => {
       events.push(['finish']);
-      settle().then(finish);
+      settleUnlessClosing(stream, finish);
     });
     stream.on('error', (error) => {
       events.push(['error', errorShape(error)]);
-      settle().then(finish);
+      settleUnlessClosing(stream, finish);
     });
     stream.on('close', () => {
       events.push(['close']);

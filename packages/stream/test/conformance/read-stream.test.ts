@@ -201,6 +201,17 @@ describeEachBackend(usableBackends(), (backend) => {
         return { first, recording: await recording };
       });
     });
+    it('read(n) larger than highWaterMark', async () => {
+      await same((api) => new Promise((resolve) => {
+        const stream = api.createReadStream(file, { highWaterMark: 16384 });
+        const sizes: number[] = [];
+        stream.on('readable', () => {
+          let chunk: Buffer | null;
+          while ((chunk = stream.read(40_000) as Buffer | null) !== null) sizes.push(chunk.length);
+        });
+        stream.on('close', () => resolve(sizes));
+      }));
+    });
     it('works without new, with new createReadStream, and subclassed', async () => {
       await same((api) => recordRead(api.ReadStream(file, { end: 10 })));
       await same((api) => recordRead(new (api.createReadStream as any)(file, { end: 10 })));
