@@ -20,6 +20,10 @@ class CompletionSink {
   virtual void Complete(Op** ops, size_t count) = 0;
   virtual void CompleteOnLoop(Op* op) = 0;
   virtual void FlushOnLoop() = 0;
+  // JS thread, from a backend's own loop callback: the engine accepted `op` but cannot finish it
+  // after all (io_uring: -EOPNOTSUPP for this file); run it again on the threads engine. The
+  // default completes it as it is.
+  virtual void Resubmit(Op* op) { CompleteOnLoop(op); }
 };
 
 // What a backend is given when created: the loop of the JS environment that owns the port and the

@@ -137,6 +137,13 @@ void Port::CompleteOnLoop(Op* op) { ready_.push_back(op); }
 
 void Port::FlushOnLoop() { Deliver(); }
 
+void Port::Resubmit(Op* op) {
+  Backend* fallback = Fallback();
+  op->backend = fallback;
+  fallback->Submit(op);
+  fallback->Flush();
+}
+
 void Port::OnAsync(uv_async_t* handle) { static_cast<Port*>(handle->data)->Deliver(); }
 
 void Port::Deliver() {

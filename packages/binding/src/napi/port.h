@@ -40,6 +40,7 @@ class Port final : public CompletionSink {
   void Complete(Op** ops, size_t count) override;
   void CompleteOnLoop(Op* op) override;
   void FlushOnLoop() override;
+  void Resubmit(Op* op) override;
 
  private:
   Port(napi_env env, unsigned entries);

@@ -1,0 +1,226 @@
+// io_uring engine. Threading: everything runs on the JS thread that owns the port; the kernel is
+// the only other party (through the ring's shared memory, see uring_ring.cc for the ordering).
+// Lifecycle: Submit/Flush/Cancel while open; Shutdown() cancels and waits for every accepted op;
+// Close() closes the poll handle; the destructor unmaps the ring and closes the fds.
+
+#include "linux/uring_backend.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "linux/uring_ops.h"
+#include "linux/uring_probe.h"
+#include "linux/uring_syscalls.h"
+
+namespace tpio::uring {
+
+namespace {
+
+// user_data of our own ASYNC_CANCEL requests; real ops carry their (non-null) Op pointer.
+constexpr uint64_t kCancelTag = 0;
+
+bool SqpollRequested() {
+  static const bool requested = [] {
+    const char* value = std::getenv("TPIO_URING_SQPOLL");
+    return value != nullptr && value[0] == '1';
+  }();
+  return requested;
+}
+
+}  // namespace
+
+std::unique_ptr<Backend> CreateUringBackend(const BackendContext& context, std::string* error) {
+  Ring::Options options;
+  options.entries = context.entries ? context.entries : 256;
+  options.sqpoll = SqpollRequested();
+  std::unique_ptr<Ring> ring = Ring::Create(options, error);
+  if (!ring) return nullptr;
+  int event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (event_fd < 0) {
+    *error = "eventfd failed: " + ErrnoName(errno);
+    return nullptr;
+  }
+  int rc = Register(ring->Fd(), kRegisterEventfd, &event_fd, 1);
+  if (rc < 0) {
+    close(event_fd);
+    *error = "IORING_REGISTER_EVENTFD failed: " + ErrnoName(-rc);
+    return nullptr;
+  }
+  auto backend = std::make_unique<UringBackend>(context, std::move(ring), event_fd);
+  if (!backend->Start(error)) {
+    // The poll handle may already be known to the loop: it can only go away through uv_close,
+    // which needs a loop turn, so the backend deletes itself from the close callback.
+    UringBackend* raw = backend.release();
+    raw->Close([raw] { delete raw; });
+    return nullptr;
+  }
+  return backend;
+}
+
+UringBackend::UringBackend(const BackendContext& context, std::unique_ptr<Ring> ring, int event_fd)
+    : sink_(context.sink),
+      loop_(context.loop),
+      ring_(std::move(ring)),
+      event_fd_(event_fd),
+      max_per_wake_(std::max(context.entries, 1u)) {
+  for (unsigned op = 0; op < 256; op++) usable_[op] = OpUsable(static_cast<uint8_t>(op));
+}
+
+UringBackend::~UringBackend() {
+  Shutdown();
+  ring_.reset();  // unmaps and closes the ring (which also drops the eventfd registration)
+  if (event_fd_ >= 0) close(event_fd_);
+}
+
+bool UringBackend::Start(std::string* error) {
+  int rc = uv_poll_init(loop_, &poll_, event_fd_);
+  if (rc == 0) {
+    poll_.data = this;
+    rc = uv_poll_start(&poll_, UV_READABLE, OnPoll);
+    polling_ = true;  // initialised: must be closed
+  }
+  if (rc != 0) {
+    *error = std::string("uv_poll on the io_uring eventfd failed: ") + uv_strerror(rc);
+    return false;
+  }
+  // The port keeps the loop alive while ops are in flight; an idle engine must not.
+  uv_unref(reinterpret_cast<uv_handle_t*>(&poll_));
+  return true;
+}
+
+Sqe* UringBackend::NextSqe() {
+  Sqe* sqe = ring_->GetSqe();
+  if (sqe != nullptr) return sqe;
+  // SQ full: hand what we have to the kernel without waiting, then try once more.
+  ring_->Submit(0);
+  return ring_->GetSqe();
+}
+
+Backend::SubmitResult UringBackend::Submit(Op* op) {
+  if (shut_down_) return SubmitResult::kDeclined;
+  uint8_t opcode = OpcodeFor(*op);
+  if (opcode == 0 || !usable_[opcode]) return SubmitResult::kDeclined;
+  Sqe* sqe = NextSqe();
+  if (sqe == nullptr) return SubmitResult::kDeclined;
+  PrepareSqe(op, opcode, sqe);
+  op->state.store(OpState::kRunning, std::memory_order_relaxed);
+  in_flight_++;
+  return SubmitResult::kAccepted;
+}
+
+void UringBackend::Flush() {
+  // One io_uring_enter per batch. -EAGAIN/-EBUSY leave SQEs queued: OnReadable() retries them.
+  if (ring_->Unsubmitted() > 0) ring_->Submit(0);
+}
+
+void UringBackend::Cancel(Op* op) {
+  if (shut_down_) return;
+  Sqe* sqe = NextSqe();
+  if (sqe == nullptr) return;  // best effort: the op completes with its real result
+  sqe->opcode = kOpAsyncCancel;
+  sqe->fd = -1;
+  sqe->addr = reinterpret_cast<uintptr_t>(op);  // cancel key: the op's user_data
+  sqe->user_data = kCancelTag;
+  ring_->Submit(0);
+}
+
+void UringBackend::OnPoll(uv_poll_t* handle, int status, int events) {
+  static_cast<UringBackend*>(handle->data)->OnReadable();
+}
+
+void UringBackend::OnReadable() {
+  if (shut_down_) return;
+  uint64_t count = 0;
+  // Resets the eventfd counter (it is non-blocking: EAGAIN when a re-arm already consumed it).
+  ssize_t ignored = read(event_fd_, &count, sizeof(count));
+  (void)ignored;
+  if (ring_->Unsubmitted() > 0) ring_->Submit(0);
+  if (ring_->CqOverflowed()) Enter(ring_->Fd(), 0, 0, kEnterGetevents);  // flush NODROP backlog
+  if (Drain(max_per_wake_)) {
+    // Bounded work per wake-up: more CQEs remain, so make the eventfd readable again and let
+    // the loop run its other handles (timers, sockets) before we continue.
+    uint64_t one = 1;
+    ignored = write(event_fd_, &one, sizeof(one));
+    (void)ignored;
+  }
+  sink_->FlushOnLoop();  // one JS call for this wake-up (the port skips it when nothing is ready)
+}
+
+bool UringBackend::Drain(uint32_t limit) {
+  uint32_t head = ring_->CqHead();
+  const uint32_t tail = ring_->CqTail();
+  const uint32_t end = tail - head > limit ? head + limit : tail;
+  for (; head != end; head++) {
+    const Cqe* cqe = ring_->CqeAt(head);
+    uint64_t user_data = cqe->user_data;
+    int32_t res = cqe->res;
+    // Release the slot before completing: CompleteCqe never reads the CQE again.
+    ring_->AdvanceCq(head + 1);
+    CompleteCqe(user_data, res);
+  }
+  return end != tail;
+}
+
+void UringBackend::CompleteCqe(uint64_t user_data, int32_t res) {
+  if (user_data == kCancelTag) return;  // our ASYNC_CANCEL's own result: 0, -ENOENT or -EALREADY
+  Op* op = reinterpret_cast<Op*>(static_cast<uintptr_t>(user_data));
+  in_flight_--;
+  if (res == -EOPNOTSUPP && !shut_down_) {
+    // The kernel knows the opcode but not for this file (filesystem or flag combination):
+    // re-run it on the threads engine, as libuv does, without the caller noticing.
+    sink_->Resubmit(op);
+    return;
+  }
+  FinishOp(op, res);
+  op->state.store(OpState::kDone, std::memory_order_release);
+  sink_->CompleteOnLoop(op);
+}
+
+void UringBackend::Shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  if (in_flight_ > 0) {
+    // IORING_ASYNC_CANCEL_ANY | ALL (5.19): one request cancels everything cancellable. On older
+    // kernels it fails with EINVAL and we simply wait: file I/O always completes.
+    Sqe* sqe = NextSqe();
+    if (sqe != nullptr) {
+      sqe->opcode = kOpAsyncCancel;
+      sqe->fd = -1;
+      sqe->op_flags = kCancelAny | kCancelAll;
+      sqe->user_data = kCancelTag;
+    }
+  }
+  // Wait until every accepted op has posted its CQE: their buffers are about to be freed.
+  Drain(UINT32_MAX);
+  while (in_flight_ > 0) {
+    int rc = ring_->Submit(1);
+    if (rc < 0 && rc != -EAGAIN && rc != -EBUSY && rc != -EINTR) {
+      // The ring itself is unusable (cannot happen with a valid fd); waiting would spin forever.
+      break;
+    }
+    if (ring_->CqOverflowed()) Enter(ring_->Fd(), 0, 0, kEnterGetevents);
+    Drain(UINT32_MAX);
+  }
+  // No FlushOnLoop here: the port drops what completed during shutdown.
+}
+
+void UringBackend::Close(std::function<void()> on_closed) {
+  Shutdown();
+  if (!polling_) {
+    on_closed();
+    return;
+  }
+  on_closed_ = std::move(on_closed);
+  polling_ = false;
+  uv_close(reinterpret_cast<uv_handle_t*>(&poll_), [](uv_handle_t* handle) {
+    auto* self = static_cast<UringBackend*>(handle->data);
+    std::function<void()> done = std::move(self->on_closed_);
+    if (done) done();  // may destroy the backend (the port deletes itself): touch nothing after this
+  });
+}
+
+}  // namespace tpio::uring

@@ -1,0 +1,59 @@
+#pragma once
+// The io_uring engine: ops are submitted inline from the JS thread (one io_uring_enter per batch),
+// and completions come back through an eventfd watched by a uv_poll_t on the port's own loop.
+
+#include <uv.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/backend.h"
+#include "linux/uring_ring.h"
+
+namespace tpio::uring {
+
+// Creates the engine for one port. Null with `error` set ("io_uring_setup failed: EPERM (...)")
+// when io_uring cannot be used here; `backend: 'auto'` then falls back to worker threads.
+std::unique_ptr<Backend> CreateUringBackend(const BackendContext& context, std::string* error);
+
+class UringBackend final : public Backend {
+ public:
+  UringBackend(const BackendContext& context, std::unique_ptr<Ring> ring, int event_fd);
+  ~UringBackend() override;
+
+  UringBackend(const UringBackend&) = delete;
+  UringBackend& operator=(const UringBackend&) = delete;
+
+  // Starts watching the eventfd. False (with `error`) if libuv refuses.
+  bool Start(std::string* error);
+
+  const char* Name() const override { return "uring"; }
+  SubmitResult Submit(Op* op) override;
+  void Flush() override;
+  void Cancel(Op* op) override;
+  void Shutdown() override;
+  void Close(std::function<void()> on_closed) override;
+
+ private:
+  static void OnPoll(uv_poll_t* handle, int status, int events);
+  void OnReadable();
+  Sqe* NextSqe();
+  // Hands up to `limit` CQEs to the sink; true if more were left in the ring.
+  bool Drain(uint32_t limit);
+  void CompleteCqe(uint64_t user_data, int32_t res);
+
+  CompletionSink* sink_;
+  uv_loop_s* loop_;
+  std::unique_ptr<Ring> ring_;
+  int event_fd_;
+  uv_poll_t poll_;
+  bool polling_ = false;
+  bool shut_down_ = false;
+  size_t in_flight_ = 0;         // ops accepted whose CQE has not been seen
+  uint32_t max_per_wake_;        // bound on CQEs handled per loop wake-up
+  bool usable_[256] = {};        // opcode -> may be issued (probe + kernel gates), cached
+  std::function<void()> on_closed_;
+};
+
+}  // namespace tpio::uring

@@ -1,0 +1,9 @@
+// The case registry: one module per case group. To add a group (e.g. @tpio/core's FileHandle.read,
+// chunks(), readMany(), readFile, or @tpio/stream), write src/cases/<group>.ts exporting `cases`
+// (and the child functions its contenders run) and list it here.
+
+import type { BenchCase } from '../harness.js';
+import { cases as randomReads } from './random-reads.js';
+import { cases as sequentialRead } from './sequential-read.js';
+
+export const allCases: BenchCase[] = [...randomReads, ...sequentialRead];

@@ -1,0 +1,74 @@
+// Turns raw measurements into medians and ratios, and prints them as a table or JSON.
+
+import type { BenchCase, CaseResult, ContenderResult, Measurement } from './harness.js';
+import { median } from './harness.js';
+
+export function summarize(benchCase: BenchCase, runs: Map<string, Measurement[]>, skipped: Map<string, string>): CaseResult {
+  const results: ContenderResult[] = benchCase.contenders.map((contender) => {
+    const measured = runs.get(contender.name) ?? [];
+    const result: ContenderResult = { name: contender.name, runs: measured, ratios: {} };
+    const reason = skipped.get(contender.name);
+    if (reason !== undefined) result.skipped = reason;
+    if (measured.length > 0) {
+      const loop = measured.filter((run) => run.loopP99Ms !== undefined).map((run) => run.loopP99Ms!);
+      const median_: NonNullable<ContenderResult['median']> = {
+        ops: median(measured.map((run) => run.ops)),
+        bytes: median(measured.map((run) => run.bytes)),
+        seconds: median(measured.map((run) => run.seconds)),
+        cpuUs: median(measured.map((run) => run.cpuUs)),
+        opsPerSec: median(measured.map((run) => run.ops / run.seconds)),
+        gbPerSec: median(measured.map((run) => run.bytes / run.seconds / 1e9)),
+        cpuUsPerOp: median(measured.map((run) => (run.ops > 0 ? run.cpuUs / run.ops : 0))),
+      };
+      if (loop.length > 0) median_.loopP99Ms = median(loop);
+      result.median = median_;
+    }
+    return result;
+  });
+  for (const result of results) {
+    for (const [label, baseline] of Object.entries(benchCase.baselines)) {
+      const base = results.find((candidate) => candidate.name === baseline)?.median;
+      result.ratios[label] = base && result.median && base.gbPerSec > 0 ? result.median.gbPerSec / base.gbPerSec : null;
+    }
+  }
+  return { id: benchCase.id, title: benchCase.title, results };
+}
+
+function pad(text: string, width: number, right = false): string {
+  return right ? text.padStart(width) : text.padEnd(width);
+}
+
+function fixed(value: number | undefined | null, digits: number): string {
+  return value === undefined || value === null || !Number.isFinite(value) ? '-' : value.toFixed(digits);
+}
+
+export function formatTable(results: CaseResult[], idleP99Ms: number | undefined, runs: number): string {
+  const lines: string[] = [];
+  lines.push(`medians of ${runs} run(s); ratios are throughput ratios measured in this run`);
+  if (idleP99Ms !== undefined) lines.push(`event-loop delay p99 of an idle Node process: ${idleP99Ms.toFixed(2)} ms`);
+  for (const result of results) {
+    lines.push('');
+    lines.push(`## ${result.id}: ${result.title}`);
+    const ratioLabels = Object.keys(result.results[0]?.ratios ?? {});
+    const header = [pad('contender', 28), pad('ops/s', 11, true), pad('GB/s', 7, true), pad('CPU µs/op', 10, true), pad('loop p99 ms', 12, true), ...ratioLabels.map((label) => pad(label, 13, true))];
+    lines.push(header.join(' '));
+    for (const row of result.results) {
+      if (!row.median) {
+        lines.push(`${pad(row.name, 28)} skipped: ${row.skipped ?? 'failed'}`);
+        continue;
+      }
+      const m = row.median;
+      lines.push(
+        [
+          pad(row.name, 28),
+          pad(m.opsPerSec >= 1e5 ? `${(m.opsPerSec / 1e6).toFixed(3)} M` : m.opsPerSec.toFixed(0), 11, true),
+          pad(fixed(m.gbPerSec, 2), 7, true),
+          pad(fixed(m.cpuUsPerOp, 2), 10, true),
+          pad(fixed(m.loopP99Ms, 2), 12, true),
+          ...ratioLabels.map((label) => pad(row.ratios[label] == null ? '-' : `${row.ratios[label]!.toFixed(2)}x`, 13, true)),
+        ].join(' '),
+      );
+    }
+  }
+  return lines.join('\n');
+}
