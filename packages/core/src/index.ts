@@ -1,8 +1,35 @@
-// @tpio/core: the idiomatic API over @tpio/binding (filled in by the core issue).
+// @tpio/core: completion-based file I/O with the fs.promises surface — open() -> FileHandle,
+// chunks()/readMany()/completions() iterators, readFile/writeFile/appendFile/copyFile, stat/lstat,
+// AbortSignal cancellation and `await using`. Public exports only.
 
 import { defaultPort, type BackendName } from '@tpio/binding';
+import { currentPort } from './default-port.js';
 
-/** The engine serving this thread's default port. */
+// Node 20 has Symbol.asyncDispose (node:internal polyfills it); keep `await using` working elsewhere.
+(Symbol as { asyncDispose?: symbol }).asyncDispose ??= Symbol.for('nodejs.asyncDispose');
+
+export { open } from './open.js';
+export { FileHandle, type FileReadOptions, type FileReadParams, type FileReadResult, type FileWriteResult } from './file-handle.js';
+export type { IoOperation } from './operation.js';
+export type { ChunksOptions } from './chunks.js';
+export type { ReadManyOptions, ReadManyResult, ReadRange } from './read-many.js';
+export type { Completion, CompletionsOptions } from './completions.js';
+export { readFile, type ReadFileOptions } from './read-file.js';
+export { writeFile, appendFile, type WriteFileData, type WriteFileOptions } from './write-file.js';
+export { copyFile, type CopyFileOptions } from './copy-file.js';
+export { stat, lstat, type StatOptions } from './stat.js';
+export { setDefaultBackend, currentPort } from './default-port.js';
+export { AbortError } from './abort.js';
+export type { OpenFlags } from './flags.js';
+export type { PathLike } from './validated-path.js';
+
+/**
+ * The engine serving core on this thread (`'uring'`, `'threads'` or `'win-tp'`).
+ *
+ * @example
+ * import { backendInUse } from '@tpio/core';
+ * console.log(backendInUse());
+ */
 export function backendInUse(): BackendName {
-  return defaultPort().backend;
+  return (currentPort() ?? defaultPort()).backend;
 }

@@ -1,0 +1,546 @@
+// FileHandle: the fs.promises FileHandle surface over ONE binding Io per descriptor. Every
+// operation is a request record (operation.ts) whose completion settles a promise or feeds an
+// iterator; the handle tracks its own file position, as node's descriptor would, because
+// completion engines (and Windows overlapped handles) only know explicit offsets.
+
+import type { BigIntStats, Stats } from 'node:fs';
+import type { Io, Port } from '@tpio/binding';
+import { invalidArgType, invalidArgValue, outOfRange, systemError } from '@tpio/binding/errors';
+import { normalizePosition, validateBuffer, validateInt32, validateInteger } from '@tpio/binding/validate';
+import { Call, Operation, Shape, kAppend, kCheckOpen, kIo, kPosition, kReadAt, kSubmit, kWriteAt, promiseFor, type IoOperation } from './operation.js';
+import { statsFromArray } from './stats.js';
+import { chunks, type ChunksOptions } from './chunks.js';
+import { readMany, type ReadManyOptions, type ReadManyResult, type ReadRange } from './read-many.js';
+import { CompletionQueue, type Completion, type CompletionsOptions } from './completions.js';
+import { readFileHandle, type ReadFileOptions } from './read-file.js';
+import { writeFileHandle, type WriteFileData, type WriteFileOptions } from './write-file.js';
+import { getOptions } from './options.js';
+
+/** The result of {@link FileHandle.read}: a null-prototype object, as node's. */
+export interface FileReadResult<T extends ArrayBufferView = Buffer> {
+  bytesRead: number;
+  buffer: T;
+}
+
+/** The result of {@link FileHandle.write}. */
+export interface FileWriteResult<T = Buffer> {
+  bytesWritten: number;
+  buffer: T;
+}
+
+/** Options of `read(buffer, options)`. */
+export interface FileReadOptions {
+  offset?: number | null;
+  length?: number | null;
+  position?: number | bigint | null;
+}
+
+/** Options of `read(options)`. */
+export interface FileReadParams<T extends ArrayBufferView = Buffer> extends FileReadOptions {
+  buffer?: T;
+}
+
+const positionUnknown = -1; // tracked position after an append: end of file, found by fstat
+
+function closedError(syscall: string): Error {
+  const error = new Error('file closed') as Error & { code: string; syscall: string };
+  error.code = 'EBADF';
+  error.syscall = syscall;
+  return error;
+}
+
+function explicitPosition(position: unknown): number | bigint {
+  // node ignores non-numbers (current position); tpio also accepts bigints.
+  if (typeof position === 'number' || typeof position === 'bigint') return normalizePosition(position);
+  return -1;
+}
+
+function validateBufferArray(buffers: unknown): asserts buffers is ArrayBufferView[] {
+  if (!Array.isArray(buffers)) throw invalidArgType('buffers', 'ArrayBufferView[]', buffers);
+  for (let i = 0; i < buffers.length; i++) {
+    if (!ArrayBuffer.isView(buffers[i])) throw invalidArgType('buffers', 'ArrayBufferView[]', buffers);
+  }
+}
+
+function totalLength(buffers: readonly ArrayBufferView[]): number {
+  let total = 0;
+  for (let i = 0; i < buffers.length; i++) total += buffers[i]!.byteLength;
+  return total;
+}
+
+/**
+ * An open file, with the methods and results of `fs.promises.FileHandle`. Create one with
+ * {@link open}. All operations go through one completion object (Io) bound to the descriptor;
+ * `close()` waits for operations in flight.
+ *
+ * @example
+ * import { open } from '@tpio/core';
+ * await using file = await open('package.json');
+ * const { bytesRead, buffer } = await file.read(Buffer.alloc(64), 0, 64, 0);
+ * console.log(buffer.subarray(0, bytesRead).toString());
+ */
+export class FileHandle {
+  #fd: number;
+  readonly #io: Io<FileHandle, Operation>;
+  readonly #append: boolean;
+  #position = 0;
+  #closePromise: Promise<void> | undefined;
+  #listeners: Set<CompletionQueue> | undefined;
+
+  /** @internal Use {@link open}. */
+  constructor(fd: number, port: Port, append: boolean) {
+    this.#fd = fd;
+    this.#append = append;
+    this.#io = port.createIo<FileHandle, Operation>(fd, FileHandle.#onCompletion, this);
+  }
+
+  static #onCompletion(handle: FileHandle, operation: Operation, result: number, bytes: number): void {
+    if (operation.reserved >= 0) {
+      // A read or write at the tracked position: undo the part of the reservation not transferred,
+      // unless a later operation has reserved past it already.
+      const start = operation.position as number;
+      if (handle.#position === start + operation.reserved) handle.#position = start + bytes;
+    }
+    if (operation.sink !== undefined) operation.sink.complete(operation, result, bytes);
+    else if (result < 0) operation.reject!(systemError(result, { syscall: operation.syscall }));
+    else operation.resolve!(settledValue(operation, bytes));
+    if (handle.#listeners !== undefined) for (const queue of handle.#listeners) queue.push(operation, result, bytes);
+  }
+
+  /** The numeric descriptor, or -1 once `close()` has been called. */
+  get fd(): number {
+    return this.#fd;
+  }
+
+  /**
+   * Reads into a buffer: `read(buffer, offset, length, position)`, `read(buffer, options)` or
+   * `read(options)`. A `null` or omitted position reads at the handle's position and advances it.
+   *
+   * @example
+   * const { bytesRead, buffer } = await file.read({ buffer: Buffer.alloc(16), position: 0 });
+   */
+  read<T extends ArrayBufferView = Buffer>(buffer: T, offset?: number | null, length?: number | null, position?: number | bigint | null): Promise<FileReadResult<T>>;
+  read<T extends ArrayBufferView = Buffer>(buffer: T, options?: FileReadOptions): Promise<FileReadResult<T>>;
+  read<T extends ArrayBufferView = Buffer>(options?: FileReadParams<T>): Promise<FileReadResult<T>>;
+  read(bufferOrOptions?: unknown, offset?: unknown, length?: unknown, position?: unknown): Promise<FileReadResult<any>> {
+    try {
+      if (this.#closePromise !== undefined) throw closedError('read');
+      let buffer = bufferOrOptions as ArrayBufferView;
+      if (!ArrayBuffer.isView(buffer)) {
+        if (bufferOrOptions !== undefined && bufferOrOptions !== null && (typeof bufferOrOptions !== 'object' || Array.isArray(bufferOrOptions))) {
+          throw invalidArgType('options', 'Object', bufferOrOptions);
+        }
+        const params = (bufferOrOptions ?? {}) as FileReadParams;
+        buffer = params.buffer ?? Buffer.alloc(16384);
+        offset = params.offset ?? 0;
+        length = params.length ?? buffer.byteLength - (offset as number);
+        position = params.position ?? null;
+        validateBuffer(buffer);
+      }
+      if (offset !== null && typeof offset === 'object') {
+        const options = offset as FileReadOptions;
+        offset = options.offset ?? 0;
+        length = options.length ?? buffer.byteLength - (offset as number);
+        position = options.position ?? null;
+      }
+      if (offset == null) offset = 0;
+      else validateInteger(offset, 'offset', 0);
+      length ??= buffer.byteLength - (offset as number);
+      if (length === 0) return Promise.resolve({ __proto__: null, bytesRead: 0, buffer } as unknown as FileReadResult);
+      if (buffer.byteLength === 0) throw invalidArgValue('buffer', buffer, 'is empty and cannot be written');
+      const start = offset as number;
+      const count = length as number;
+      if (count < 0) throw outOfRange('length', '>= 0', count);
+      if (start + count > buffer.byteLength) throw outOfRange('length', `<= ${buffer.byteLength - start}`, count);
+      const operation = new Operation(Call.read, Shape.read, 'read');
+      operation.buffer = buffer;
+      operation.offset = start;
+      operation.length = count;
+      return this.#issueAt(operation, explicitPosition(position), count);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Writes a buffer — `write(buffer, offset, length, position)` or `write(buffer, options)` — or a
+   * string — `write(string, position, encoding)`. Without a position, writes at the handle's
+   * position (and advance it); in append mode they always go to the end of the file.
+   *
+   * @example
+   * await file.write('hello\n');
+   * await file.write(Buffer.from('world\n'), 0, 6, 6);
+   */
+  write<T extends ArrayBufferView>(buffer: T, offset?: number | null, length?: number | null, position?: number | bigint | null): Promise<FileWriteResult<T>>;
+  write<T extends ArrayBufferView>(buffer: T, options?: { offset?: number; length?: number; position?: number | bigint | null }): Promise<FileWriteResult<T>>;
+  write(data: string, position?: number | bigint | null, encoding?: BufferEncoding | null): Promise<FileWriteResult<string>>;
+  write(buffer: unknown, offset?: unknown, length?: unknown, position?: unknown): Promise<FileWriteResult<any>> {
+    try {
+      if (this.#closePromise !== undefined) throw closedError('write');
+      if ((buffer as ArrayBufferView | undefined)?.byteLength === 0) {
+        return Promise.resolve({ __proto__: null, bytesWritten: 0, buffer } as unknown as FileWriteResult);
+      }
+      const operation = new Operation(Call.write, Shape.write, 'write');
+      if (ArrayBuffer.isView(buffer)) {
+        if (typeof offset === 'object') {
+          const options = (offset ?? {}) as { offset?: number; length?: number; position?: unknown };
+          offset = options.offset ?? 0;
+          length = options.length ?? buffer.byteLength - (offset as number);
+          position = options.position ?? null;
+        }
+        if (offset == null) offset = 0;
+        else validateInteger(offset, 'offset', 0);
+        if (typeof length !== 'number') length = buffer.byteLength - (offset as number);
+        const start = offset as number;
+        const count = length as number;
+        if (start > buffer.byteLength) throw outOfRange('offset', `<= ${buffer.byteLength}`, start);
+        if (count > buffer.byteLength - start) throw outOfRange('length', `<= ${buffer.byteLength - start}`, count);
+        if (count < 0) throw outOfRange('length', '>= 0', count);
+        validateInt32(count, 'length', 0);
+        operation.buffer = buffer;
+        operation.offset = start;
+        operation.length = count;
+        return this.#issueAt(operation, explicitPosition(position), count);
+      }
+      if (typeof buffer !== 'string') throw invalidArgType('buffer', ['string', 'Buffer', 'TypedArray', 'DataView'], buffer);
+      const encoding = length as string | null | undefined;
+      if (encoding === 'hex' && buffer.length % 2 !== 0) {
+        throw invalidArgValue('encoding', encoding, `is invalid for data of length ${buffer.length}`);
+      }
+      const bytes = Buffer.from(buffer, encoding && Buffer.isEncoding(encoding) ? encoding : 'utf8');
+      operation.buffer = bytes;
+      operation.length = bytes.byteLength;
+      operation.tag = buffer; // settle with the string, as node does
+      return this.#issueAt(operation, explicitPosition(offset), bytes.byteLength);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Scatter read into `buffers` (at `position`, or at the handle's position).
+   *
+   * @example
+   * const { bytesRead, buffers } = await file.readv([Buffer.alloc(4), Buffer.alloc(4)], 0);
+   */
+  readv<T extends readonly ArrayBufferView[]>(buffers: T, position?: number | bigint | null): Promise<{ bytesRead: number; buffers: T }> {
+    try {
+      if (this.#closePromise !== undefined) throw closedError('readv');
+      validateBufferArray(buffers);
+      const operation = new Operation(Call.readv, Shape.readv, 'readv');
+      operation.buffers = buffers;
+      const total = totalLength(buffers);
+      operation.length = total;
+      return this.#issueAt(operation, explicitPosition(position), total);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Gather write of `buffers` (at `position`, or at the handle's position).
+   *
+   * @example
+   * await file.writev([Buffer.from('a'), Buffer.from('b')], 0);
+   */
+  writev<T extends readonly ArrayBufferView[]>(buffers: T, position?: number | bigint | null): Promise<{ bytesWritten: number; buffers: T }> {
+    try {
+      if (this.#closePromise !== undefined) throw closedError('writev');
+      validateBufferArray(buffers);
+      if (buffers.length === 0) return Promise.resolve({ __proto__: null, bytesWritten: 0, buffers } as unknown as { bytesWritten: number; buffers: T });
+      const operation = new Operation(Call.writev, Shape.writev, 'writev');
+      operation.buffers = buffers;
+      const total = totalLength(buffers);
+      operation.length = total;
+      return this.#issueAt(operation, explicitPosition(position), total);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * fstat: an `fs.Stats`, or `fs.BigIntStats` with `{ bigint: true }`.
+   *
+   * @example
+   * const { size } = await file.stat();
+   */
+  stat(options?: { bigint?: false }): Promise<Stats>;
+  stat(options: { bigint: true }): Promise<BigIntStats>;
+  stat(options?: { bigint?: boolean }): Promise<Stats | BigIntStats>;
+  stat(options: { bigint?: boolean } = { bigint: false }): Promise<Stats | BigIntStats> {
+    try {
+      if (this.#closePromise !== undefined) throw closedError('fstat');
+      const operation = new Operation(Call.fstat, Shape.stat, 'fstat');
+      operation.stats = new BigInt64Array(18);
+      operation.bigint = options.bigint === true;
+      return this.#issue(operation);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * ftruncate to `len` bytes (default 0; negative counts as 0, as in node).
+   *
+   * @example
+   * await file.truncate(10);
+   */
+  truncate(len = 0): Promise<void> {
+    try {
+      if (this.#closePromise !== undefined) throw closedError('ftruncate');
+      validateInteger(len, 'len');
+      const operation = new Operation(Call.ftruncate, Shape.none, 'ftruncate');
+      operation.length = Math.max(0, len);
+      return this.#issue(operation);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * fsync: flushes data and metadata to the device.
+   *
+   * @example
+   * await file.sync();
+   */
+  sync(): Promise<void> {
+    return this.#simple(Call.fsync, 'fsync');
+  }
+
+  /**
+   * fdatasync: flushes data (and the metadata needed to read it back).
+   *
+   * @example
+   * await file.datasync();
+   */
+  datasync(): Promise<void> {
+    return this.#simple(Call.fdatasync, 'fdatasync');
+  }
+
+  /**
+   * Reads from the handle's position to the end: a Buffer, or a string with an encoding.
+   *
+   * @example
+   * const text = await file.readFile('utf8');
+   */
+  readFile(options?: ReadFileOptions | BufferEncoding | null): Promise<string | Buffer>;
+  readFile(options: { encoding: BufferEncoding } | BufferEncoding): Promise<string>;
+  readFile(options?: unknown): Promise<string | Buffer> {
+    if (this.#closePromise !== undefined) return Promise.reject(closedError('readFile'));
+    try {
+      return readFileHandle(this, getOptions(options, { flag: 'r' }) as { encoding?: BufferEncoding | null; signal?: AbortSignal });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Writes `data` (string, buffer, or an iterable / async iterable of them) at the handle's position.
+   *
+   * @example
+   * await file.writeFile('all of it');
+   */
+  writeFile(data: WriteFileData, options?: WriteFileOptions | BufferEncoding | null): Promise<void> {
+    if (this.#closePromise !== undefined) return Promise.reject(closedError('writeFile'));
+    return writeFileHandle(this, data, options);
+  }
+
+  /**
+   * Appends `data`: the same as {@link FileHandle.writeFile} (node's semantics: at the handle's position,
+   * which is the end of the file for handles opened with an `'a'` flag).
+   *
+   * @example
+   * await file.appendFile('more\n');
+   */
+  appendFile(data: WriteFileData, options?: WriteFileOptions | BufferEncoding | null): Promise<void> {
+    if (this.#closePromise !== undefined) return Promise.reject(closedError('writeFile'));
+    return writeFileHandle(this, data, options);
+  }
+
+  /**
+   * Reads `[start, end]` (inclusive, as fs streams) in `chunkSize` pieces with `depth` reads in flight ahead
+   * of the consumer. See {@link ChunksOptions}.
+   *
+   * @example
+   * for await (const chunk of file.chunks({ chunkSize: 1 << 20, depth: 4 })) process.stdout.write(chunk);
+   */
+  chunks(options?: ChunksOptions): AsyncIterableIterator<Buffer> {
+    return chunks(this, options);
+  }
+
+  /**
+   * Reads every `{ position, length }` range of `ranges` (iterable or async iterable), at most `depth`
+   * at a time, yielding results in completion order.
+   *
+   * @example
+   * for await (const { position, bytesRead, buffer } of file.readMany([{ position: 0, length: 4096 }])) {}
+   */
+  readMany(ranges: Iterable<ReadRange> | AsyncIterable<ReadRange>, options?: ReadManyOptions): AsyncIterableIterator<ReadManyResult> {
+    return readMany(this, ranges, options);
+  }
+
+  /**
+   * Every completion on this handle, from now until it closes, as `{ request, result, bytesTransferred }`
+   * (the IoCompletionCallback as a loop). Completions are queued until consumed.
+   *
+   * @example
+   * for await (const { request, result, bytesTransferred } of file.completions()) console.log(request.syscall, result, bytesTransferred);
+   */
+  completions(options?: CompletionsOptions): AsyncIterableIterator<Completion> {
+    const queue = new CompletionQueue(options, (done) => this.#listeners?.delete(done));
+    if (this.#closePromise !== undefined) queue.end();
+    else (this.#listeners ??= new Set()).add(queue);
+    return queue;
+  }
+
+  /**
+   * Closes the descriptor after the operations in flight complete. Calling it again returns the
+   * same promise.
+   *
+   * @example
+   * await file.close();
+   */
+  close(): Promise<void> {
+    this.#closePromise ??= this.#close();
+    return this.#closePromise;
+  }
+
+  /**
+   * `await using file = await open(...)` closes the file at the end of the scope.
+   *
+   * @example
+   * { await using file = await open('package.json'); }
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  async #close(): Promise<void> {
+    this.#fd = -1;
+    try {
+      if (this.#io.pending > 0) await this.#io.waitForCallbacks(false);
+      await this.#issue<void>(new Operation(Call.close, Shape.none, 'close'));
+    } finally {
+      this.#io.close();
+      if (this.#listeners !== undefined) for (const queue of this.#listeners) queue.end();
+      this.#listeners = undefined;
+    }
+  }
+
+  #simple(call: number, syscall: string): Promise<void> {
+    if (this.#closePromise !== undefined) return Promise.reject(closedError(syscall));
+    try {
+      return this.#issue(new Operation(call, Shape.none, syscall));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Issues a read/write at `position`, or at the tracked position when it is -1. */
+  #issueAt<T>(operation: Operation, position: number | bigint, length: number): Promise<T> {
+    if (position !== -1) {
+      operation.position = position;
+    } else if (this.#append && operation.call !== Call.read && operation.call !== Call.readv) {
+      operation.position = -1; // the kernel appends; the descriptor's position is now the end
+      this.#position = positionUnknown;
+    } else if (this.#position === positionUnknown) {
+      return this.#seekEnd().then(() => this.#issueAt<T>(operation, -1, length));
+    } else {
+      operation.position = this.#position;
+      operation.reserved = length;
+      this.#position += length;
+    }
+    return this.#issue(operation);
+  }
+
+  /** After an append, the descriptor's position is the end of the file: find it. */
+  async #seekEnd(): Promise<void> {
+    const stats = await this.stat({ bigint: false });
+    if (this.#position === positionUnknown) this.#position = stats.size;
+  }
+
+  #issue<T>(operation: Operation): Promise<T> {
+    const promise = promiseFor<T>(operation);
+    this[kSubmit](operation);
+    return promise;
+  }
+
+  /** @internal */
+  [kSubmit](operation: Operation): void {
+    const io = this.#io;
+    io.start();
+    try {
+      switch (operation.call) {
+        case Call.read: io.read(operation as Operation & { buffer: ArrayBufferView; length: number }); break;
+        case Call.write: io.write(operation as Operation & { buffer: ArrayBufferView; length: number }); break;
+        case Call.readv: io.readv(operation as Operation & { buffers: ArrayBufferView[] }); break;
+        case Call.writev: io.writev(operation as Operation & { buffers: ArrayBufferView[] }); break;
+        case Call.fsync: io.fsync(operation); break;
+        case Call.fdatasync: io.fdatasync(operation); break;
+        case Call.fstat: io.fstat(operation as Operation & { stats: BigInt64Array }); break;
+        case Call.ftruncate: io.ftruncate(operation); break;
+        case Call.copyFileRange: io.copyFileRange(operation as Operation & { length: number }); break;
+        case Call.close: io.closeHandle(operation); break;
+      }
+    } catch (error) {
+      io.cancel();
+      throw error;
+    }
+  }
+
+  /** @internal Reads `length` bytes into `buffer` at `offset`; position -1 = tracked position. */
+  [kReadAt](buffer: ArrayBufferView, offset: number, length: number, position: number | bigint): Promise<number> {
+    const operation = new Operation(Call.read, Shape.bytes, 'read');
+    operation.buffer = buffer;
+    operation.offset = offset;
+    operation.length = length;
+    return this.#issueAt(operation, position, length);
+  }
+
+  /** @internal Writes `length` bytes of `buffer` from `offset`; position -1 = tracked position. */
+  [kWriteAt](buffer: ArrayBufferView, offset: number, length: number, position: number | bigint): Promise<number> {
+    const operation = new Operation(Call.write, Shape.bytes, 'write');
+    operation.buffer = buffer;
+    operation.offset = offset;
+    operation.length = length;
+    return this.#issueAt(operation, position, length);
+  }
+
+  /** @internal The tracked position (-1 after an append until the end is known). */
+  get [kPosition](): number {
+    return this.#position;
+  }
+
+  set [kPosition](value: number) {
+    this.#position = value;
+  }
+
+  /** @internal */
+  get [kAppend](): boolean {
+    return this.#append;
+  }
+
+  /** @internal */
+  get [kIo](): Io<FileHandle, Operation> {
+    return this.#io;
+  }
+
+  /** @internal Throws node's EBADF "file closed" error once close() has been called. */
+  [kCheckOpen](syscall: string): void {
+    if (this.#closePromise !== undefined) throw closedError(syscall);
+  }
+}
+
+function settledValue(operation: Operation, bytes: number): unknown {
+  switch (operation.shape) {
+    case Shape.read: return { __proto__: null, bytesRead: bytes, buffer: operation.buffer };
+    case Shape.write: return { __proto__: null, bytesWritten: bytes, buffer: operation.tag ?? operation.buffer };
+    case Shape.readv: return { __proto__: null, bytesRead: bytes, buffers: operation.buffers };
+    case Shape.writev: return { __proto__: null, bytesWritten: bytes, buffers: operation.buffers };
+    case Shape.stat: return statsFromArray(operation.stats!, operation.bigint);
+    case Shape.bytes: return bytes;
+    default: return undefined;
+  }
+}
+
+export type { IoOperation };

@@ -1,0 +1,115 @@
+// One request record per operation on a FileHandle: it is the request object handed to the
+// binding (the OVERLAPPED) and carries how to settle it, so the hot path allocates no closures.
+// Also the internal symbols the other modules of this package use to reach into FileHandle.
+
+/** The shape of the value an operation settles with. */
+export const Shape = {
+  /** `{ bytesRead, buffer }` */
+  read: 0,
+  /** `{ bytesWritten, buffer }` */
+  write: 1,
+  /** `{ bytesRead, buffers }` */
+  readv: 2,
+  /** `{ bytesWritten, buffers }` */
+  writev: 3,
+  /** fs.Stats / fs.BigIntStats */
+  stat: 4,
+  /** undefined */
+  none: 5,
+  /** the byte count (internal callers) */
+  bytes: 6,
+} as const;
+
+/** Which binding call issues an operation. */
+export const Call = {
+  read: 0,
+  write: 1,
+  readv: 2,
+  writev: 3,
+  fsync: 4,
+  fdatasync: 5,
+  fstat: 6,
+  ftruncate: 7,
+  copyFileRange: 8,
+  close: 9,
+} as const;
+
+/** Receives completions of operations that are not settled through a promise (iterators). */
+export interface OperationSink {
+  complete(operation: Operation, result: number, bytesTransferred: number): void;
+}
+
+/**
+ * An operation on a {@link FileHandle} as {@link FileHandle.completions} reports it: the request
+ * handed to the engine. Treat it as read-only.
+ */
+export interface IoOperation {
+  /** The system call this operation stands for (`'read'`, `'write'`, `'fstat'`, ...). */
+  readonly syscall: string;
+  /** The buffer of a read or write. */
+  readonly buffer: ArrayBufferView | undefined;
+  /** The buffers of a readv or writev. */
+  readonly buffers: readonly ArrayBufferView[] | undefined;
+  /** Offset into `buffer`. */
+  readonly offset: number;
+  /** Bytes requested (or the new length of a truncate). */
+  readonly length: number | bigint;
+  /** File position (-1: the descriptor's own position, used only for appends). */
+  readonly position: number | bigint;
+}
+
+/** @internal The request record. Every field is set in the constructor to keep one hidden class. */
+export class Operation implements IoOperation {
+  call: number;
+  shape: number;
+  syscall: string;
+  buffer: ArrayBufferView | undefined = undefined;
+  buffers: readonly ArrayBufferView[] | undefined = undefined;
+  offset = 0;
+  length: number | bigint = 0;
+  position: number | bigint = -1;
+  stats: BigInt64Array | undefined = undefined;
+  bigint = false;
+  fdOut = -1;
+  positionOut: number | bigint = -1;
+  /** Tracked position reserved by this operation (-1: none). */
+  reserved = -1;
+  resolve: ((value: any) => void) | undefined = undefined;
+  reject: ((error: unknown) => void) | undefined = undefined;
+  sink: OperationSink | undefined = undefined;
+  /** Free for the issuer (readMany keeps the caller's position here). */
+  tag: unknown = undefined;
+
+  constructor(call: number, shape: number, syscall: string) {
+    this.call = call;
+    this.shape = shape;
+    this.syscall = syscall;
+  }
+}
+
+let pending: Operation;
+function executor(resolve: (value: any) => void, reject: (error: unknown) => void): void {
+  pending.resolve = resolve;
+  pending.reject = reject;
+}
+
+/** A promise settled by the operation's completion; one shared executor, no closure per call. */
+export function promiseFor<T>(operation: Operation): Promise<T> {
+  pending = operation;
+  return new Promise<T>(executor);
+}
+
+/** @internal FileHandle: issue an Operation (start + call); throws on bad arguments. */
+export const kSubmit = Symbol('tpio.submit');
+/** @internal FileHandle: read into a buffer at a position; resolves with the byte count. */
+export const kReadAt = Symbol('tpio.readAt');
+/** @internal FileHandle: write from a buffer at a position; resolves with the byte count. */
+export const kWriteAt = Symbol('tpio.writeAt');
+/** @internal FileHandle: the tracked position (get/set). */
+export const kPosition = Symbol('tpio.position');
+/** @internal FileHandle: its Io. */
+export const kIo = Symbol('tpio.io');
+/** @internal FileHandle: throws EBADF when closed or closing. */
+export const kCheckOpen = Symbol('tpio.checkOpen');
+/** @internal FileHandle: true when opened with an append flag. */
+export const kAppend = Symbol('tpio.append');

@@ -1,0 +1,148 @@
+// readFile(): the whole file (from a handle's position) in one fresh Buffer. When the size is
+// known, the buffer is allocated once and filled by several reads in flight at once, straight
+// into their final place (no copies); files of unknown size (pipes, /proc) are read in pieces.
+
+import { codedError } from '@tpio/binding/errors';
+import { kIoMaxLength } from '@tpio/binding/validate';
+import { Call, Operation, Shape, kIo, kPosition, kReadAt, kSubmit, promiseFor } from './operation.js';
+import { abortError, checkAborted, onAbort } from './abort.js';
+import { getOptions } from './options.js';
+import { FileHandle } from './file-handle.js';
+import { open } from './open.js';
+import type { OpenFlags } from './flags.js';
+import type { PathLike } from './validated-path.js';
+
+/** Options of {@link readFile}, as node:fs's. */
+export interface ReadFileOptions {
+  /** Return a string in this encoding instead of a Buffer. */
+  encoding?: BufferEncoding | null;
+  /** Open flags (default `'r'`). Ignored for a FileHandle. */
+  flag?: OpenFlags;
+  /** Cancels the reads in flight and rejects with an AbortError. */
+  signal?: AbortSignal;
+}
+
+const pieceSize = 1024 * 1024;
+const piecesInFlight = 4;
+const unknownSizeChunk = 64 * 1024;
+const S_IFMT = 0o170000;
+const S_IFREG = 0o100000;
+
+function fileTooLarge(size: number): Error {
+  return codedError('ERR_FS_FILE_TOO_LARGE', `File size (${size}) is greater than 2 GiB`, RangeError);
+}
+
+/** Fills `buffer` from `position` with up to `piecesInFlight` reads at once; resolves with the bytes read. */
+async function readKnownSize(handle: FileHandle, buffer: Buffer, position: number, signal: AbortSignal | undefined): Promise<number> {
+  const length = buffer.length;
+  const inFlight = new Set<Operation>();
+  let next = 0;
+  let contiguous = length; // bytes before the first short piece
+  let failure: unknown;
+  const detach = onAbort(signal, () => {
+    failure ??= abortError(signal);
+    for (const operation of inFlight) handle[kIo].cancelIoEx(operation);
+  });
+  try {
+    await new Promise<void>((resolve) => {
+      const issue = (): void => {
+        while (failure === undefined && inFlight.size < piecesInFlight && next < length) {
+          const operation = new Operation(Call.read, Shape.bytes, 'read');
+          const count = Math.min(pieceSize, length - next);
+          operation.buffer = buffer;
+          operation.offset = next;
+          operation.length = count;
+          operation.position = position + next;
+          const promise = promiseFor<number>(operation);
+          try {
+            handle[kSubmit](operation);
+          } catch (error) {
+            failure = error;
+            break;
+          }
+          inFlight.add(operation);
+          const start = next;
+          next += count;
+          promise.then(
+            (bytes) => {
+              inFlight.delete(operation);
+              if (bytes < count && start + bytes < contiguous) contiguous = start + bytes;
+              issue();
+            },
+            (error: unknown) => {
+              inFlight.delete(operation);
+              failure ??= error;
+              issue();
+            },
+          );
+        }
+        if (inFlight.size === 0) resolve();
+      };
+      issue();
+    });
+  } finally {
+    detach();
+  }
+  if (failure !== undefined) throw failure;
+  return contiguous;
+}
+
+/** Reads until end of file in pieces, for files whose size is unknown. */
+async function readUnknownSize(handle: FileHandle, signal: AbortSignal | undefined): Promise<Buffer> {
+  const buffers: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    checkAborted(signal);
+    const buffer = Buffer.allocUnsafeSlow(unknownSizeChunk);
+    const bytes = await handle[kReadAt](buffer, 0, unknownSizeChunk, -1);
+    if (bytes === 0) break;
+    buffers.push(bytes === unknownSizeChunk ? buffer : buffer.subarray(0, bytes));
+    total += bytes;
+  }
+  return buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers, total);
+}
+
+/** @internal readFile on an open handle, from its position; `options` already normalised. */
+export async function readFileHandle(handle: FileHandle, options: { encoding?: BufferEncoding | null; signal?: AbortSignal }): Promise<string | Buffer> {
+  const { signal, encoding } = options;
+  checkAborted(signal);
+  const stats = await handle.stat();
+  checkAborted(signal);
+  const size = (stats.mode & S_IFMT) === S_IFREG ? stats.size : 0;
+  if (size > kIoMaxLength) throw fileTooLarge(size);
+  let result: Buffer;
+  if (size === 0) {
+    result = await readUnknownSize(handle, signal);
+  } else {
+    let position = handle[kPosition];
+    if (position === -1) position = size; // after an append: at the end
+    const buffer = Buffer.allocUnsafeSlow(Math.max(0, size - position));
+    const bytes = buffer.length === 0 ? 0 : await readKnownSize(handle, buffer, position, signal);
+    handle[kPosition] = position + bytes;
+    result = bytes === buffer.length ? buffer : buffer.subarray(0, bytes);
+  }
+  return encoding ? result.toString(encoding) : result;
+}
+
+/**
+ * `fs.promises.readFile`: the whole file as a Buffer, or a string with an encoding. `path` may be a
+ * FileHandle (read from its position). Reads run several at a time into one buffer.
+ *
+ * @example
+ * import { readFile } from '@tpio/core';
+ * const text = await readFile('package.json', 'utf8');
+ */
+export async function readFile(path: PathLike | FileHandle, options: { encoding: BufferEncoding; flag?: OpenFlags; signal?: AbortSignal } | BufferEncoding): Promise<string>;
+export async function readFile(path: PathLike | FileHandle, options?: { encoding?: null; flag?: OpenFlags; signal?: AbortSignal } | null): Promise<Buffer>;
+export async function readFile(path: PathLike | FileHandle, options?: ReadFileOptions | BufferEncoding | null): Promise<string | Buffer>;
+export async function readFile(path: PathLike | FileHandle, options?: ReadFileOptions | BufferEncoding | null): Promise<string | Buffer> {
+  const normalized = getOptions(options, { flag: 'r' as OpenFlags }) as { flag?: OpenFlags; encoding?: BufferEncoding | null; signal?: AbortSignal };
+  if (path instanceof FileHandle) return readFileHandle(path, normalized);
+  checkAborted(normalized.signal);
+  const handle = await open(path as PathLike, normalized.flag || 'r', 0o666);
+  try {
+    return await readFileHandle(handle, normalized);
+  } finally {
+    await handle.close();
+  }
+}
