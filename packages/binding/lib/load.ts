@@ -1,5 +1,5 @@
 // Finds and loads the native addon: the per-platform prebuilt package first, then a local build
-// (build/Release, build/Debug). When nothing loads, the error names every place tried and the fix.
+// (build/Release, build/Debug), unless TPIO_ADDON_PATH names one file. When nothing loads, the error names every place tried and the fix.
 
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,16 @@ export interface NativeProbe {
   uringOps?: string[];
   uringError?: string | null;
   kernel?: string;
+  faults?: FaultReport | null;
+}
+
+/** Test-only fault injection (TPIO_FAULTS): the spec and what was injected so far in this process. */
+export interface FaultReport {
+  spec: string;
+  considered: number;
+  errors: number;
+  shortened: number;
+  byError: Record<string, number>;
 }
 
 export interface NativePortOptions {
@@ -63,6 +73,12 @@ let loaded: { addon: NativeAddon; path: string } | undefined;
 export function loadAddon(): { addon: NativeAddon; path: string } {
   if (loaded) return loaded;
   const candidates: string[] = [];
+  // TPIO_ADDON_PATH: load exactly this file (e.g. a sanitizer build in build-asan/) and nothing else.
+  const forced = process.env.TPIO_ADDON_PATH;
+  if (forced) {
+    loaded = { addon: require(forced) as NativeAddon, path: forced };
+    return loaded;
+  }
   if (!process.env.npm_config_build_from_source) candidates.push(`${platformPackageName()}/tpio.node`);
   candidates.push(join(packageRoot, 'build', 'Release', 'tpio.node'), join(packageRoot, 'build', 'Debug', 'tpio.node'));
   const failures: string[] = [];

@@ -1,6 +1,6 @@
 // What the engine can do on this machine: for `tpio doctor` and bug reports.
 
-import { loadAddon } from './load.js';
+import { loadAddon, type FaultReport } from './load.js';
 import { Port } from './port.js';
 import type { BackendName } from './types.js';
 
@@ -18,6 +18,8 @@ export interface ProbeReport {
   uringError: string | null;
   /** Kernel release (Linux) or OS version. */
   kernel: string;
+  /** Test-only: what TPIO_FAULTS injected so far in this process, or null when it is unset. */
+  faults: FaultReport | null;
 }
 
 /**
@@ -37,6 +39,7 @@ export function probe(): ProbeReport {
     uringOps: report.uringOps ?? [],
     uringError: report.uringError ?? null,
     kernel: report.kernel ?? '',
+    faults: report.faults ?? null,
   };
 }
 
