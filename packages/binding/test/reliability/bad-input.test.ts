@@ -114,6 +114,7 @@ describeEachBackend(usableBackends(), (backend) => {
         async (calls) => {
           for (const { call, method, request: req, args, useWriteFd } of calls) {
             totalCalls++;
+            if (process.env.BI_DEBUG) process.stderr.write(`call ${totalCalls} ${call} ${method} ${useWriteFd} ${(() => { try { return JSON.stringify(req, (k, v) => typeof v === 'bigint' ? `${v}n` : ArrayBuffer.isView(v) ? `view${v.byteLength}` : v); } catch { return '?'; } })()} inFlight=${port.inFlight}\n`);
             try {
               switch (call) {
                 case 0:
@@ -153,9 +154,16 @@ describeEachBackend(usableBackends(), (backend) => {
               expectTypedError(error);
             }
           }
+          if (process.env.BI_DEBUG) process.stderr.write(`wait io pending=${io.pending} ioWrite=${ioWrite.pending} inFlight=${port.inFlight}\n`);
           await io.waitForCallbacks();
           await ioWrite.waitForCallbacks();
-          while (port.inFlight > 0) await new Promise((resolve) => setImmediate(resolve));
+          if (process.env.BI_DEBUG) process.stderr.write(`waited\n`);
+          // A slot that never completes would hang close(): fail loudly instead.
+          const deadline = Date.now() + 10_000;
+          while (port.inFlight > 0) {
+            if (Date.now() > deadline) throw new Error(`port.inFlight stuck at ${port.inFlight}`);
+            await new Promise((resolve) => setImmediate(resolve));
+          }
           for (const result of results.splice(0)) expectKnownResult(result);
         },
       ),
@@ -179,4 +187,14 @@ describeEachBackend(usableBackends(), (backend) => {
     closeSync(readFd);
     closeSync(writeFd);
   }, 240_000);
+
+  it('a request that fails while being recorded does not leak its slot (fallocate mode 1n)', async () => {
+    const port = createPort({ backend });
+    const io = port.createIo(openSync(readable, 'r'), () => {});
+    io.start();
+    expect(() => io.fallocate({ position: 0, length: 1, mode: 1n as unknown as number })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
+    io.cancel();
+    expect(port.inFlight).toBe(0);
+    await port.close();
+  });
 });
