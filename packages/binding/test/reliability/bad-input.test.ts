@@ -22,6 +22,8 @@ afterAll(() => console.log(`bad-input (binding): ${totalCalls} random calls; ${t
 function detached(size: number): Uint8Array {
   const view = new Uint8Array(size);
   structuredClone(view.buffer, { transfer: [view.buffer] });
+  // fast-check prints counterexamples; a detached view cannot be iterated for that.
+  Object.defineProperty(view, fc.toStringMethod, { value: () => `detached(${size})` });
   return view;
 }
 
