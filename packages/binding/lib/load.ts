@@ -52,7 +52,7 @@ export interface NativePort {
   readonly backend: string;
   readonly fallbackReason: string | null;
   readonly entries: number;
-  submit(count: number): void;
+  submit(count: number, ...values: unknown[]): void;
   cancel(slot: number): void;
   close(): void;
 }

@@ -221,6 +221,19 @@ export class Port {
 
   /** @internal Validates and issues one I/O request for `target` on `fd`. Throws on bad arguments. */
   submitIo(target: CompletionTarget, kind: OpCode, fd: number, request: RequestObject): void {
+    // Fast path for the hot case: read/write of a whole view at a number position with a free slot
+    // and nothing queued. It accepts only what the general checks below accept, so errors (and
+    // everything else) still go through them unchanged.
+    if ((kind === OpKind.read || kind === OpKind.write) && this.#freeCount > 0 && !this.#closed && this.#deferredHead === this.#deferred.length) {
+      if (typeof request === 'object' && request !== null && request.offset === undefined && request.length === undefined) {
+        const buffer = request.buffer;
+        const position = request.position;
+        if (typeof position === 'number' && position >= -1 && Number.isSafeInteger(position) && ArrayBuffer.isView(buffer) && !Array.isArray(request)) {
+          this.#encodeWhole(target, kind, fd, request, buffer, position);
+          return;
+        }
+      }
+    }
     this.#checkOpen();
     validateObject(request, 'request');
     switch (kind) {
@@ -310,6 +323,33 @@ export class Port {
     this.#encode(target, kind, fd, request, extra);
   }
 
+  /** #encode for read/write of a whole view at a validated number position (the fast path). */
+  #encodeWhole(target: CompletionTarget, kind: OpCode, fd: number, request: object, buffer: ArrayBufferView, position: number): void {
+    const slot = this.#free[--this.#freeCount]!;
+    this.#targets[slot] = target;
+    this.#requests[slot] = request;
+    this.#keepAlive[slot] = undefined;
+    const words = this.#submissions;
+    const base = this.#batch * submissionWords;
+    words[base + Word.op] = kind;
+    words[base + Word.slot] = slot;
+    words[base + Word.fd] = fd;
+    words[base + Word.offset] = 0;
+    words[base + Word.length] = buffer.byteLength;
+    if (position < 0x80000000) {
+      words[base + Word.positionLo] = position; // -1 is -1/-1: the current position
+      words[base + Word.positionHi] = position < 0 ? -1 : 0;
+    } else {
+      writeInt64(words, base + Word.positionLo, position);
+    }
+    this.#buffers[this.#batch] = buffer;
+    this.#batch++;
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      queueMicrotask(this.#flushBound);
+    }
+  }
+
   #encode(target: CompletionTarget, kind: OpCode, fd: number, request: any, extra: unknown): void {
     const slot = this.#free[--this.#freeCount]!;
     this.#targets[slot] = target;
@@ -394,10 +434,16 @@ export class Port {
     const count = this.#batch;
     if (count === 0) return;
     this.#batch = 0;
+    const buffers = this.#buffers;
     try {
-      this.#native.submit(count);
+      // The record values travel as arguments: the addon reads them all with one call (entries
+      // past `count`, left from a bigger batch, are undefined and ignored).
+      this.#native.submit(count, ...buffers);
     } finally {
-      this.#buffers.length = 0;
+      // Drop the references but keep the array's storage: truncating and regrowing it on every
+      // batch allocated a new backing store each time (garbage, and scavenges in the loop).
+      buffers.fill(undefined, 0, count);
+      if (buffers.length > 2 * count + 16) buffers.length = count;
     }
   }
 

@@ -58,6 +58,10 @@ export function formatTable(results: CaseResult[], idleP99Ms: number | undefined
         continue;
       }
       const m = row.median;
+      if (m.ops === 0) {
+        lines.push([pad(row.name, 28), pad('-', 11, true), pad('-', 7, true), pad('-', 10, true), pad(fixed(m.loopP99Ms, 2), 12, true)].join(' '));
+        continue;
+      }
       lines.push(
         [
           pad(row.name, 28),

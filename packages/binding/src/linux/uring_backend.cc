@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <string>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -23,6 +24,16 @@ namespace {
 // user_data of our own ASYNC_CANCEL requests; real ops carry their (non-null) Op pointer.
 constexpr uint64_t kCancelTag = 0;
 
+// Setup flags that are opt-in until measured faster on a target machine: TPIO_URING_FLAGS is a
+// comma list of "sqpoll", "single_issuer", "coop_taskrun" (read once).
+bool FlagRequested(const char* name) {
+  static const std::string flags = [] {
+    const char* value = std::getenv("TPIO_URING_FLAGS");
+    return std::string(",") + (value ? value : "") + ",";
+  }();
+  return flags.find(std::string(",") + name + ",") != std::string::npos;
+}
+
 bool SqpollRequested() {
   static const bool requested = [] {
     const char* value = std::getenv("TPIO_URING_SQPOLL");
@@ -36,7 +47,9 @@ bool SqpollRequested() {
 std::unique_ptr<Backend> CreateUringBackend(const BackendContext& context, std::string* error) {
   Ring::Options options;
   options.entries = context.entries ? context.entries : 256;
-  options.sqpoll = SqpollRequested();
+  options.sqpoll = SqpollRequested() || FlagRequested("sqpoll");
+  options.single_issuer = FlagRequested("single_issuer");
+  options.coop_taskrun = FlagRequested("coop_taskrun");
   std::unique_ptr<Ring> ring = Ring::Create(options, error);
   if (!ring) return nullptr;
   int event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -129,8 +142,16 @@ Backend::SubmitResult UringBackend::Submit(Op* op) {
 }
 
 void UringBackend::Flush() {
-  // One io_uring_enter per batch. -EAGAIN/-EBUSY leave SQEs queued: OnReadable() retries them.
-  if (ring_->Unsubmitted() > 0) ring_->Submit(0);
+  // One io_uring_enter per batch.
+  if (ring_->Unsubmitted() == 0) return;
+  int rc = ring_->Submit(0);
+  if (rc == -EAGAIN || rc == -EBUSY) {
+    // The kernel kept the SQEs (no memory for requests, or the CQ backlog is full): make the
+    // eventfd readable so that OnReadable() drains and submits them again on the next loop turn.
+    uint64_t one = 1;
+    ssize_t ignored = write(event_fd_, &one, sizeof(one));
+    (void)ignored;
+  }
 }
 
 void UringBackend::Cancel(Op* op) {
@@ -170,14 +191,12 @@ bool UringBackend::Drain(uint32_t limit) {
   uint32_t head = ring_->CqHead();
   const uint32_t tail = ring_->CqTail();
   const uint32_t end = tail - head > limit ? head + limit : tail;
-  for (; head != end; head++) {
-    const Cqe* cqe = ring_->CqeAt(head);
-    uint64_t user_data = cqe->user_data;
-    int32_t res = cqe->res;
-    // Release the slot before completing: CompleteCqe never reads the CQE again.
-    ring_->AdvanceCq(head + 1);
-    CompleteCqe(user_data, res);
+  for (uint32_t index = head; index != end; index++) {
+    const Cqe* cqe = ring_->CqeAt(index);
+    // CompleteCqe only touches the op, never the ring: reading the CQE fields is all we need.
+    CompleteCqe(cqe->user_data, cqe->res);
   }
+  ring_->AdvanceCq(end);  // one release store for the whole batch
   return end != tail;
 }
 

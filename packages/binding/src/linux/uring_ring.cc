@@ -37,7 +37,8 @@ std::unique_ptr<Ring> Ring::Create(const Options& options, std::string* error) {
   std::unique_ptr<Ring> ring(new Ring());
   unsigned entries = std::clamp(options.entries, 1u, 32768u);
   // Optional flags are dropped one by one when an older kernel rejects them with EINVAL.
-  uint32_t optional = kSetupSubmitAll | (options.single_issuer ? kSetupSingleIssuer : 0);
+  uint32_t optional = kSetupSubmitAll | (options.single_issuer ? kSetupSingleIssuer : 0) |
+                      (options.coop_taskrun ? kSetupCoopTaskrun : 0);
   Params params;
   int fd;
   for (;;) {

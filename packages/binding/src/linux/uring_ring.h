@@ -15,7 +15,8 @@ class Ring {
   struct Options {
     unsigned entries = 256;    // SQ size; the CQ is twice as large
     bool sqpoll = false;       // IORING_SETUP_SQPOLL (off by default: it burns a core)
-    bool single_issuer = true; // IORING_SETUP_SINGLE_ISSUER when the kernel has it
+    bool single_issuer = false; // IORING_SETUP_SINGLE_ISSUER (6.0) when the kernel has it
+    bool coop_taskrun = false;  // IORING_SETUP_COOP_TASKRUN (5.19): no IPI for task work
   };
 
   // Null with `error` set ("io_uring_setup failed: EPERM (...)") when the ring cannot be created.

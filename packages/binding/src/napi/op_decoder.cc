@@ -38,11 +38,11 @@ size_t ElementSize(napi_typedarray_type type) {
 
 // The bytes of any ArrayBufferView (Buffer, TypedArray, DataView).
 bool ViewBytes(napi_env env, napi_value value, void** data, size_t* byte_length) {
-  bool is_typed = false;
-  if (napi_is_typedarray(env, value, &is_typed) == napi_ok && is_typed) {
-    napi_typedarray_type type;
-    size_t length = 0;
-    if (napi_get_typedarray_info(env, value, &type, &length, data, nullptr, nullptr) != napi_ok) return false;
+  // Hot path (one call per op): napi_get_typedarray_info itself rejects non-typed-arrays with
+  // napi_invalid_arg, so no separate napi_is_typedarray call is needed.
+  napi_typedarray_type type;
+  size_t length = 0;
+  if (napi_get_typedarray_info(env, value, &type, &length, data, nullptr, nullptr) == napi_ok) {
     *byte_length = length * ElementSize(type);
     return true;
   }
@@ -108,16 +108,8 @@ int32_t DecodePath(napi_env env, napi_value value, Op* op) {
 
 }  // namespace
 
-int32_t DecodeOp(napi_env env, const int32_t* words, napi_value buffers, uint32_t index, Op* op) {
-  int32_t kind = words[p::kWordOp];
-  if (kind < 1 || kind > kOpKindMax) return kErrInval;
-  op->kind = static_cast<OpKind>(kind);
-  op->fd = words[p::kWordFd];
-  op->position = Join(words[p::kWordPositionLo], words[p::kWordPositionHi]);
-  if (op->position < -1) return kErrInval;
-
-  napi_value value = nullptr;
-  switch (op->kind) {
+bool NeedsView(int32_t kind) {
+  switch (static_cast<OpKind>(kind)) {
     case OpKind::kRead:
     case OpKind::kWrite:
     case OpKind::kReadv:
@@ -126,11 +118,21 @@ int32_t DecodeOp(napi_env env, const int32_t* words, napi_value buffers, uint32_
     case OpKind::kOpen:
     case OpKind::kStat:
     case OpKind::kLstat:
-      if (napi_get_element(env, buffers, index, &value) != napi_ok) return kErrInval;
-      break;
+      return true;
     default:
-      break;
+      return false;
   }
+}
+
+int32_t DecodeOp(napi_env env, const int32_t* words, napi_value value, Op* op) {
+  int32_t kind = words[p::kWordOp];
+  if (kind < 1 || kind > kOpKindMax) return kErrInval;
+  op->kind = static_cast<OpKind>(kind);
+  op->fd = words[p::kWordFd];
+  op->position = Join(words[p::kWordPositionLo], words[p::kWordPositionHi]);
+  if (op->position < -1) return kErrInval;
+
+  if (NeedsView(kind) && value == nullptr) return kErrInval;
   switch (op->kind) {
     case OpKind::kRead:
     case OpKind::kWrite:

@@ -1,5 +1,5 @@
 #pragma once
-// Turns submission record `index` plus its entry in the JS buffers array into an Op. Pure decoding and bounds
+// Turns a submission record plus its JS value (buffer, vector, stats or path) into an Op. Pure decoding and bounds
 // checks; no I/O. Returns 0 or a negative errno to complete the op with at once.
 
 #include <js_native_api.h>
@@ -8,6 +8,10 @@
 
 namespace tpio::napi {
 
-int32_t DecodeOp(napi_env env, const int32_t* words, napi_value buffers, uint32_t index, Op* op);
+// Whether records of this kind come with a JS value (buffer, vector, stats array or path).
+bool NeedsView(int32_t kind);
+
+// `value` is the record's JS value (null when the kind has none).
+int32_t DecodeOp(napi_env env, const int32_t* words, napi_value value, Op* op);
 
 }  // namespace tpio::napi

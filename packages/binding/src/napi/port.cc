@@ -78,11 +78,13 @@ Backend* Port::Fallback() {
   return fallback_.get();
 }
 
-void Port::Submit(napi_env env, uint32_t count) {
+void Port::Submit(napi_env env, uint32_t count, const napi_value* views) {
   if (released_ || count == 0) return;
   if (count > entries_) count = entries_;
-  napi_value buffers;
-  napi_get_reference_value(env, buffers_ref_, &buffers);
+  // Each record's JS value comes either as a call argument (fast: all handles in one
+  // napi_get_cb_info) or from the shared buffers array (one napi_get_element per record).
+  napi_value buffers = nullptr;
+  if (views == nullptr) napi_get_reference_value(env, buffers_ref_, &buffers);
   bool used_fallback = false;
   bool failed_early = false;
   size_t before = in_flight_;
@@ -94,7 +96,12 @@ void Port::Submit(napi_env env, uint32_t count) {
     if (op->state.load(std::memory_order_acquire) != OpState::kFree) continue;  // slot in use: refuse
     op->Reset();
     in_flight_++;
-    int32_t error = DecodeOp(env, words, buffers, i, op);
+    napi_value value = nullptr;
+    if (NeedsView(words[p::kWordOp])) {
+      if (views != nullptr) value = views[i];
+      else napi_get_element(env, buffers, i, &value);
+    }
+    int32_t error = DecodeOp(env, words, value, op);
     // Test-only (TPIO_FAULTS): fail the op without issuing it, or shorten it, on every engine.
     if (error == 0 && faults_.enabled()) error = faults_.Apply(op);
     if (error != 0) {

@@ -28,8 +28,9 @@ class Port final : public CompletionSink {
   const std::string& FallbackReason() const { return fallback_reason_; }
   unsigned Entries() const { return entries_; }
 
-  // JS thread: decode `count` records and hand them to the engine(s).
-  void Submit(napi_env env, uint32_t count);
+  // JS thread: decode `count` records and hand them to the engine(s). `views` holds each record's
+  // JS value (buffer, vector, stats or path) or is null to read them from the buffers array.
+  void Submit(napi_env env, uint32_t count, const napi_value* views = nullptr);
   // JS thread: best-effort cancel of the op in `slot`.
   void Cancel(uint32_t slot);
   // JS thread: stop everything, wait for in-flight ops, close handles, free this (asynchronously).

@@ -56,8 +56,17 @@ PortWrap::~PortWrap() {
 }
 
 Napi::Value PortWrap::Submit(const Napi::CallbackInfo& info) {
+  // submit(count) reads each record's value from the buffers array; submit(count, ...values)
+  // passes them as arguments, which costs one napi_get_cb_info instead of one lookup per record.
   if (port_ != nullptr && info.Length() > 0 && info[0].IsNumber()) {
-    port_->Submit(info.Env(), info[0].As<Napi::Number>().Uint32Value());
+    uint32_t count = info[0].As<Napi::Number>().Uint32Value();
+    if (count > 0 && info.Length() >= static_cast<size_t>(count) + 1) {
+      views_.resize(count);
+      for (uint32_t i = 0; i < count; i++) views_[i] = info[i + 1];
+      port_->Submit(info.Env(), count, views_.data());
+    } else {
+      port_->Submit(info.Env(), count);
+    }
   }
   return info.Env().Undefined();
 }

@@ -4,6 +4,8 @@
 
 #include <napi.h>
 
+#include <vector>
+
 namespace tpio::napi {
 
 class Port;
@@ -24,6 +26,7 @@ class PortWrap final : public Napi::ObjectWrap<PortWrap> {
 
   Port* port_ = nullptr;
   std::string backend_name_;
+  std::vector<napi_value> views_;  // reused by Submit(): no allocation per batch
 };
 
 }  // namespace tpio::napi

@@ -104,6 +104,7 @@ function contenders(depth: number): Contender[] {
     { name: 'fs.promises', run: (c) => runJsChild(module, 'promisesRandom', params(c)) },
     { name: 'fs.read', run: (c) => runJsChild(module, 'fsReadRandom', params(c)) },
     { name: 'fs.read UV_USE_IO_URING=1', run: (c) => runJsChild(module, 'fsReadRandom', params(c), { UV_USE_IO_URING: '1' }) },
+    { name: 'idle Node (loop delay baseline)', run: (c) => runJsChild('meter.js', 'idle', c.duration as unknown as object) },
     {
       name: 'C io_uring loop',
       unavailable: (c) => (c.native.uring_randread ? undefined : 'no C compiler'),
