@@ -4,12 +4,17 @@
 
 import { systemError } from '@tpio/binding/errors';
 import { validateInteger, validateObject, kIoMaxLength } from '@tpio/binding/validate';
-import { outOfRange } from '@tpio/binding/errors';
+import { invalidState, outOfRange } from '@tpio/binding/errors';
 import { Call, Operation, Shape, kCheckOpen, kIo, kPosition, kSubmit, type OperationSink } from './operation.js';
 import { abortError, onAbort, validateAbortSignal } from './abort.js';
 import type { FileHandle } from './file-handle.js';
 
-/** Options of {@link FileHandle.chunks}. */
+/**
+ * Options of {@link FileHandle.chunks}.
+ *
+ * @example
+ * const options: ChunksOptions = { chunkSize: 1 << 20, depth: 4, start: 0, end: 99, reuse: true };
+ */
 export interface ChunksOptions {
   /** Bytes per read (default 512 KiB). Large chunks (>= 128 KiB) read fastest. */
   chunkSize?: number;
@@ -59,6 +64,8 @@ export class ChunkIterator implements AsyncIterableIterator<Buffer>, OperationSi
   readonly #signal: AbortSignal | undefined;
   readonly #detach: () => void;
   #next: number;
+  /** Reads allowed in flight: `depth`, or 1 after a short read (usually the end of the file). */
+  #limit: number;
   #queue: ChunkRead[] = [];
   #outstanding = 0;
   #finished = false; // nothing more to read: end reached, error or abort
@@ -76,6 +83,7 @@ export class ChunkIterator implements AsyncIterableIterator<Buffer>, OperationSi
     const depth: unknown = options.depth ?? defaultDepth;
     validateInteger(depth, 'options.depth', 1, 4096);
     this.#depth = depth;
+    this.#limit = depth;
     validateAbortSignal(options.signal, 'options.signal');
     this.#advance = options.start === undefined;
     const start = toNumber(options.start, 'start', 0);
@@ -98,7 +106,7 @@ export class ChunkIterator implements AsyncIterableIterator<Buffer>, OperationSi
       this.#pool.push(this.#held);
       this.#held = undefined;
     }
-    if (this.#waiter !== undefined) return Promise.reject(new Error('chunks(): next() called while a previous next() is pending'));
+    if (this.#waiter !== undefined) return Promise.reject(invalidState('chunks(): next() called while a previous next() is pending'));
     if (this.#error !== undefined) return this.#settleEnd();
     this.#fill();
     const head = this.#queue[0];
@@ -142,7 +150,7 @@ export class ChunkIterator implements AsyncIterableIterator<Buffer>, OperationSi
 
   /** Keeps `depth` reads in flight. */
   #fill(): void {
-    while (!this.#finished && this.#queue.length < this.#depth && this.#next < this.#end) {
+    while (!this.#finished && this.#queue.length < this.#limit && this.#next < this.#end) {
       const length = Math.min(this.#chunkSize, this.#end - this.#next);
       const read = new ChunkRead();
       read.buffer = this.#reuse ? (this.#pool.pop() ?? Buffer.allocUnsafeSlow(this.#chunkSize)) : Buffer.allocUnsafe(length);
@@ -180,11 +188,14 @@ export class ChunkIterator implements AsyncIterableIterator<Buffer>, OperationSi
       // Short read: whatever was issued past it starts at the wrong place.
       this.#discardQueue();
       this.#next = position + result;
+      this.#limit = 1;
       if (result === 0) {
         this.#finished = true;
         if (this.#reuse) this.#pool.push(read.buffer as Buffer);
         return undefined;
       }
+    } else {
+      this.#limit = this.#depth;
     }
     if (this.#advance) this.#handle[kPosition] = position + result;
     const buffer = read.buffer as Buffer;

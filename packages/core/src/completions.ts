@@ -5,14 +5,24 @@ import type { IoOperation } from './operation.js';
 import { abortError, onAbort, validateAbortSignal } from './abort.js';
 import { validateObject } from '@tpio/binding/validate';
 
-/** One completion: the request (operation record), 0 or a negative errno, and the byte count. */
+/**
+ * One completion: the request (operation record), 0 or a negative errno, and the byte count.
+ *
+ * @example
+ * for await (const { request, result, bytesTransferred }: Completion of file.completions()) {}
+ */
 export interface Completion {
   request: IoOperation;
   result: number;
   bytesTransferred: number;
 }
 
-/** Options of {@link FileHandle.completions}. */
+/**
+ * Options of {@link FileHandle.completions}.
+ *
+ * @example
+ * file.completions({ signal: controller.signal } satisfies CompletionsOptions);
+ */
 export interface CompletionsOptions {
   /** Stops the loop: the pending `next()` rejects with an AbortError. */
   signal?: AbortSignal;

@@ -3,10 +3,11 @@
 // path this machine offers: in-kernel copy_file_range ranges in flight at once, and when the kernel
 // declines (other filesystems, old kernels) a read-ahead pipeline of reused buffers with batched writes.
 
-import { constants, fchmod, promises as fsPromises } from 'node:fs';
+import { constants, fchmod, promises as fsPromises, type Stats } from 'node:fs';
+import type { Port } from '@tpio/binding';
 import { systemError } from '@tpio/binding/errors';
 import { validateInteger, validateObject, validateFunction } from '@tpio/binding/validate';
-import { errnoOf } from '@tpio/binding/errors';
+import { codedError, errnoOf } from '@tpio/binding/errors';
 import { Call, Operation, Shape, kIo, kSubmit, promiseFor } from './operation.js';
 import { AbortError, abortError, checkAborted, onAbort, validateAbortSignal } from './abort.js';
 import { FileHandle } from './file-handle.js';
@@ -14,7 +15,12 @@ import { openDescriptor } from './open.js';
 import { currentPort } from './default-port.js';
 import { getValidatedPath, type PathLike } from './validated-path.js';
 
-/** Options of {@link copyFile} (beyond node's numeric `mode`). */
+/**
+ * Options of {@link copyFile} (beyond node's numeric `mode`).
+ *
+ * @example
+ * await copyFile('a', 'b', { depth: 4, onProgress: (done, total) => {} } satisfies CopyFileOptions);
+ */
 export interface CopyFileOptions {
   /** `fs.constants.COPYFILE_EXCL` / `COPYFILE_FICLONE` / `COPYFILE_FICLONE_FORCE` bits, as node's `mode`. */
   mode?: number;
@@ -136,28 +142,56 @@ function changeMode(fd: number, mode: number): Promise<void> {
   return new Promise((resolve, reject) => fchmod(fd, mode, (error) => (error ? reject(error) : resolve())));
 }
 
+/** No progress, cancellation or tuning asked for: any correct copy will do. */
+function plainCopy(options: CopyFileOptions): boolean {
+  return options.onProgress === undefined && options.signal === undefined && options.depth === undefined && options.chunkSize === undefined;
+}
+
+/** node checks copyFile's mode in C++, with these messages: truncated to an integer, 0..7. */
+function validCopyMode(mode: unknown): number {
+  if (mode == null) return 0;
+  if (typeof mode !== 'number') throw codedError('ERR_INVALID_ARG_TYPE', 'mode must be int32 or null/undefined', TypeError);
+  const value = Math.trunc(mode);
+  if (!(value >= 0 && value <= 7)) throw codedError('ERR_OUT_OF_RANGE', 'mode is out of range: >= 0 && <= 7', RangeError);
+  return value;
+}
+
 function normalizeOptions(modeOrOptions: number | CopyFileOptions | undefined): CopyFileOptions {
   if (modeOrOptions === undefined || modeOrOptions === null) return {};
-  if (typeof modeOrOptions === 'number') return { mode: modeOrOptions };
+  if (typeof modeOrOptions !== 'object') return { mode: modeOrOptions };
   validateObject(modeOrOptions, 'options');
   return modeOrOptions;
 }
 
-async function copyOpen(port: ReturnType<typeof currentPort>, src: string | Buffer, dest: string | Buffer, mode: number, options: CopyFileOptions, opened: FileHandle[]): Promise<boolean> {
+async function openTarget(port: Port, dest: string | Buffer, exclusive: boolean, mode: number): Promise<{ fd: number; created: boolean }> {
+  const flags = constants.O_WRONLY | constants.O_CREAT;
+  // O_EXCL first: a new destination needs no same-file check and no truncate (one round trip less).
+  try {
+    return { fd: await openDescriptor(port, dest, flags | constants.O_EXCL, mode), created: true };
+  } catch (error) {
+    if (exclusive || (error as { code?: string }).code !== 'EEXIST') throw error;
+  }
+  return { fd: await openDescriptor(port, dest, flags, mode), created: false };
+}
+
+async function copyOpen(port: Port, src: string | Buffer, dest: string | Buffer, mode: number, options: CopyFileOptions, opened: FileHandle[]): Promise<void> {
   const source = new FileHandle(await openDescriptor(port, src, constants.O_RDONLY, 0), port, false);
   opened.push(source);
   const sourceStats = await source.stat();
   checkAborted(options.signal);
-  const exclusive = (mode & constants.COPYFILE_EXCL) !== 0;
-  const destFlags = constants.O_WRONLY | constants.O_CREAT | (exclusive ? constants.O_EXCL : 0);
-  const target = new FileHandle(await openDescriptor(port, dest, destFlags, sourceStats.mode), port, false);
+  const wantedMode = sourceStats.mode & 0o7777;
+  const { fd, created } = await openTarget(port, dest, (mode & constants.COPYFILE_EXCL) !== 0, sourceStats.mode);
+  const target = new FileHandle(fd, port, false);
   opened.push(target);
-  const destStats = await target.stat();
-  if (!exclusive) {
-    if (destStats.dev === sourceStats.dev && destStats.ino === sourceStats.ino) return false; // same file: nothing to do
-    if (destStats.size > 0) await target.truncate(0);
+  // A created file has the source's mode less the umask: check it alongside the copy.
+  let destStats: Promise<Stats> | undefined = target.stat();
+  if (!created) {
+    const stats = await destStats;
+    destStats = undefined;
+    if (stats.dev === sourceStats.dev && stats.ino === sourceStats.ino) return; // same file: nothing to do
+    if (stats.size > 0) await target.truncate(0);
+    if ((stats.mode & 0o7777) !== wantedMode) await changeMode(target.fd, wantedMode);
   }
-  if ((destStats.mode & 0o7777) !== (sourceStats.mode & 0o7777)) await changeMode(target.fd, sourceStats.mode & 0o7777);
   const plan: Plan = {
     size: sourceStats.size,
     depth: options.depth ?? 2,
@@ -166,15 +200,16 @@ async function copyOpen(port: ReturnType<typeof currentPort>, src: string | Buff
     signal: options.signal,
     copied: 0,
   };
-  if (plan.size === 0) return true;
   try {
-    await copyRanges(source, target, plan);
+    if (plan.size > 0) await copyRanges(source, target, plan);
   } catch (error) {
     if (error instanceof AbortError || !declined.has((error as { errno?: number }).errno ?? 0) || plan.copied > 0) throw error;
     plan.copied = 0;
     await copyBuffers(source, target, plan, Math.min(options.chunkSize ?? 1024 * 1024, 1024 * 1024 * 16), options.depth ?? 4);
+  } finally {
+    await destStats?.catch(() => undefined);
   }
-  return true;
+  if (destStats !== undefined && ((await destStats).mode & 0o7777) !== wantedMode) await changeMode(target.fd, wantedMode);
 }
 
 /**
@@ -192,21 +227,23 @@ export async function copyFile(src: PathLike, dest: PathLike, modeOrOptions?: nu
   const srcPath = getValidatedPath(src, 'src');
   const destPath = getValidatedPath(dest, 'dest');
   const options = normalizeOptions(modeOrOptions);
-  const mode = options.mode ?? 0;
-  validateInteger(mode, 'mode', 0, 7);
+  const mode = validCopyMode(options.mode);
   if (options.depth !== undefined) validateInteger(options.depth, 'options.depth', 1, 256);
   if (options.chunkSize !== undefined) validateInteger(options.chunkSize, 'options.chunkSize', 4096, 2 ** 31 - 1);
   if (options.onProgress !== undefined) validateFunction(options.onProgress, 'options.onProgress');
   validateAbortSignal(options.signal, 'options.signal');
   checkAborted(options.signal);
-  if ((mode & constants.COPYFILE_FICLONE_FORCE) !== 0) {
-    // A forced reflink needs ioctl(FICLONE), which only node's libuv path issues.
+  const port = currentPort();
+  if ((mode & constants.COPYFILE_FICLONE_FORCE) !== 0 || (port.backend === 'threads' && plainCopy(options))) {
+    // A forced reflink needs ioctl(FICLONE), which only node's libuv path issues. And on the threads
+    // engine node's copy is already one pool job (open, fstat, copy_file_range, close); our steps
+    // cost a cross-thread round trip each, which small files feel, so a plain copy goes there too.
     return fsPromises.copyFile(srcPath, destPath, mode);
   }
   const opened: FileHandle[] = [];
   let failure: unknown;
   try {
-    await copyOpen(currentPort(), srcPath, destPath, mode, options, opened);
+    await copyOpen(port, srcPath, destPath, mode, options, opened);
   } catch (error) {
     failure = error;
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { inspect } from 'node:util';
 import { usableBackends } from '@tpio/binding';
 import { describeEachBackend } from '@tpio/vitest-config/backends';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
@@ -79,6 +80,13 @@ describeEachBackend(usableBackends(), (backend) => {
         (h) => h.read(Buffer.alloc(10), 5, 6, 0),
         (h) => h.read(Buffer.alloc(10), 'x' as never, 1, 0),
         (h) => h.read(42 as never),
+        // not a safe integer >= 0: the current position, as node does
+        (h) => h.read(Buffer.alloc(10), 0, 5, -2),
+        (h) => h.read(Buffer.alloc(10), 0, 5, 2 ** 53),
+        (h) => h.read(Buffer.alloc(10), 0, 5, 1.5),
+        (h) => h.read(Buffer.alloc(10), 0, 5, 'abc' as never),
+        (h) => h.read(null as never),
+        (h) => h.readv([Buffer.alloc(3)], -5),
       ];
       for (const call of calls) await expectSameOutcome(call(ours as never), call(theirs));
       await ours.close();
@@ -105,11 +113,17 @@ describeEachBackend(usableBackends(), (backend) => {
       await theirs.close();
     });
 
-    it('returns null-prototype results like node', async () => {
+    it('returns results without Object.prototype, printed as node prints its own', async () => {
       await using ours = await open(file);
-      const result = await ours.read(Buffer.alloc(4), 0, 4, 0);
-      expect(Object.getPrototypeOf(result)).toBe(null);
-      expect(result.buffer).toEqual(data.subarray(0, 4));
+      const theirs = await fsp.open(file);
+      const a = await ours.read(Buffer.alloc(4), 0, 4, 0);
+      const b = await theirs.read(Buffer.alloc(4), 0, 4, 0);
+      await theirs.close();
+      expect('toString' in a).toBe(false);
+      expect(Object.keys(a)).toEqual(Object.keys(b));
+      expect(inspect(a)).toBe(inspect(b));
+      const w = await ours.writev([]);
+      expect(inspect(w)).toBe('[Object: null prototype] { bytesWritten: 0, buffers: [] }');
     });
 
     it('accepts bigint positions', async () => {
@@ -140,7 +154,7 @@ describeEachBackend(usableBackends(), (backend) => {
         (h) => h.write(Buffer.from('HELLO'), 0, 5, 0),
         (h) => h.write(Buffer.from('abcdef'), 2),
         (h) => h.write(Buffer.from('abcdef'), 1, 2),
-        (h) => h.write(Buffer.from('xyz'), { offset: 1, length: 2, position: 30 }),
+        (h) => h.write(Buffer.from('xyz'), { offset: 1, length: 2, position: 30 } as never),
         (h) => h.write(new Uint16Array([1, 2, 3])),
         (h) => h.write('a string'),
         (h) => h.write('at 3', 3),
@@ -152,6 +166,10 @@ describeEachBackend(usableBackends(), (backend) => {
         (h) => h.write(Buffer.alloc(4), 0, 5),
         (h) => h.write(Buffer.alloc(4), -1),
         (h) => h.write(12 as never),
+        (h) => h.write(Buffer.from('neg'), 0, 3, -2),
+        (h) => h.write(Buffer.from('str'), 0, 3, 'x' as never),
+        (h) => h.write('abc', 'x' as never, 'utf8'),
+        (h) => h.write('abc', 0, 'bogus' as never),
       ];
       for (const call of calls) await expectSameOutcome(call(ours as never), call(theirs));
       await ours.close();

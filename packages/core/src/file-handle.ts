@@ -5,10 +5,10 @@
 
 import type { BigIntStats, Stats } from 'node:fs';
 import type { Io, Port } from '@tpio/binding';
-import { invalidArgType, invalidArgValue, outOfRange, systemError } from '@tpio/binding/errors';
-import { normalizePosition, validateBuffer, validateInt32, validateInteger } from '@tpio/binding/validate';
-import { Call, Operation, Shape, kAppend, kCheckOpen, kIo, kPosition, kReadAt, kSubmit, kWriteAt, promiseFor, type IoOperation } from './operation.js';
-import { statsFromArray } from './stats.js';
+import { systemError } from '@tpio/binding/errors';
+import { validateInteger } from '@tpio/binding/validate';
+import { Call, Operation, Shape, kAppend, kCheckOpen, kIo, kPosition, kReadAt, kSubmit, kWriteAt, promiseFor, settledValue, type IoOperation } from './operation.js';
+import { closedError, explicitPosition, readOperation, totalLength, validateBufferArray, writeOperation } from './read-write-arguments.js';
 import { chunks, type ChunksOptions } from './chunks.js';
 import { readMany, type ReadManyOptions, type ReadManyResult, type ReadRange } from './read-many.js';
 import { CompletionQueue, type Completion, type CompletionsOptions } from './completions.js';
@@ -16,57 +16,55 @@ import { readFileHandle, type ReadFileOptions } from './read-file.js';
 import { writeFileHandle, type WriteFileData, type WriteFileOptions } from './write-file.js';
 import { getOptions } from './options.js';
 
-/** The result of {@link FileHandle.read}: a null-prototype object, as node's. */
+/**
+ * The result of {@link FileHandle.read}: a null-prototype object, as node's.
+ *
+ * @example
+ * const { bytesRead, buffer }: FileReadResult = await file.read(Buffer.alloc(8), 0, 8, 0);
+ */
 export interface FileReadResult<T extends ArrayBufferView = Buffer> {
   bytesRead: number;
   buffer: T;
 }
 
-/** The result of {@link FileHandle.write}. */
+/**
+ * The result of {@link FileHandle.write}.
+ *
+ * @example
+ * const { bytesWritten }: FileWriteResult = await file.write(Buffer.from('hi'));
+ */
 export interface FileWriteResult<T = Buffer> {
   bytesWritten: number;
   buffer: T;
 }
 
-/** Options of `read(buffer, options)`. */
+/**
+ * Options of `read(buffer, options)`.
+ *
+ * @example
+ * await file.read(Buffer.alloc(8), { offset: 0, length: 8, position: 0 } satisfies FileReadOptions);
+ */
 export interface FileReadOptions {
   offset?: number | null;
   length?: number | null;
   position?: number | bigint | null;
 }
 
-/** Options of `read(options)`. */
+/**
+ * Options of `read(options)`.
+ *
+ * @example
+ * await file.read({ buffer: Buffer.alloc(8), position: 0 } satisfies FileReadParams);
+ */
 export interface FileReadParams<T extends ArrayBufferView = Buffer> extends FileReadOptions {
   buffer?: T;
 }
 
+// Node 20.20 defines Symbol.asyncDispose; older runtimes get node's registered symbol, so that
+// `await using` (compiled by TypeScript) finds the method below.
+(Symbol as { asyncDispose?: symbol }).asyncDispose ??= Symbol.for('nodejs.asyncDispose');
+
 const positionUnknown = -1; // tracked position after an append: end of file, found by fstat
-
-function closedError(syscall: string): Error {
-  const error = new Error('file closed') as Error & { code: string; syscall: string };
-  error.code = 'EBADF';
-  error.syscall = syscall;
-  return error;
-}
-
-function explicitPosition(position: unknown): number | bigint {
-  // node ignores non-numbers (current position); tpio also accepts bigints.
-  if (typeof position === 'number' || typeof position === 'bigint') return normalizePosition(position);
-  return -1;
-}
-
-function validateBufferArray(buffers: unknown): asserts buffers is ArrayBufferView[] {
-  if (!Array.isArray(buffers)) throw invalidArgType('buffers', 'ArrayBufferView[]', buffers);
-  for (let i = 0; i < buffers.length; i++) {
-    if (!ArrayBuffer.isView(buffers[i])) throw invalidArgType('buffers', 'ArrayBufferView[]', buffers);
-  }
-}
-
-function totalLength(buffers: readonly ArrayBufferView[]): number {
-  let total = 0;
-  for (let i = 0; i < buffers.length; i++) total += buffers[i]!.byteLength;
-  return total;
-}
 
 /**
  * An open file, with the methods and results of `fs.promises.FileHandle`. Create one with
@@ -125,38 +123,9 @@ export class FileHandle {
   read(bufferOrOptions?: unknown, offset?: unknown, length?: unknown, position?: unknown): Promise<FileReadResult<any>> {
     try {
       if (this.#closePromise !== undefined) throw closedError('read');
-      let buffer = bufferOrOptions as ArrayBufferView;
-      if (!ArrayBuffer.isView(buffer)) {
-        if (bufferOrOptions !== undefined && bufferOrOptions !== null && (typeof bufferOrOptions !== 'object' || Array.isArray(bufferOrOptions))) {
-          throw invalidArgType('options', 'Object', bufferOrOptions);
-        }
-        const params = (bufferOrOptions ?? {}) as FileReadParams;
-        buffer = params.buffer ?? Buffer.alloc(16384);
-        offset = params.offset ?? 0;
-        length = params.length ?? buffer.byteLength - (offset as number);
-        position = params.position ?? null;
-        validateBuffer(buffer);
-      }
-      if (offset !== null && typeof offset === 'object') {
-        const options = offset as FileReadOptions;
-        offset = options.offset ?? 0;
-        length = options.length ?? buffer.byteLength - (offset as number);
-        position = options.position ?? null;
-      }
-      if (offset == null) offset = 0;
-      else validateInteger(offset, 'offset', 0);
-      length ??= buffer.byteLength - (offset as number);
-      if (length === 0) return Promise.resolve({ __proto__: null, bytesRead: 0, buffer } as unknown as FileReadResult);
-      if (buffer.byteLength === 0) throw invalidArgValue('buffer', buffer, 'is empty and cannot be written');
-      const start = offset as number;
-      const count = length as number;
-      if (count < 0) throw outOfRange('length', '>= 0', count);
-      if (start + count > buffer.byteLength) throw outOfRange('length', `<= ${buffer.byteLength - start}`, count);
-      const operation = new Operation(Call.read, Shape.read, 'read');
-      operation.buffer = buffer;
-      operation.offset = start;
-      operation.length = count;
-      return this.#issueAt(operation, explicitPosition(position), count);
+      const operation = readOperation(bufferOrOptions, offset, length, position);
+      if (!(operation instanceof Operation)) return Promise.resolve(operation as FileReadResult);
+      return this.#issueAt(operation, operation.position, operation.length as number);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -177,41 +146,9 @@ export class FileHandle {
   write(buffer: unknown, offset?: unknown, length?: unknown, position?: unknown): Promise<FileWriteResult<any>> {
     try {
       if (this.#closePromise !== undefined) throw closedError('write');
-      if ((buffer as ArrayBufferView | undefined)?.byteLength === 0) {
-        return Promise.resolve({ __proto__: null, bytesWritten: 0, buffer } as unknown as FileWriteResult);
-      }
-      const operation = new Operation(Call.write, Shape.write, 'write');
-      if (ArrayBuffer.isView(buffer)) {
-        if (typeof offset === 'object') {
-          const options = (offset ?? {}) as { offset?: number; length?: number; position?: unknown };
-          offset = options.offset ?? 0;
-          length = options.length ?? buffer.byteLength - (offset as number);
-          position = options.position ?? null;
-        }
-        if (offset == null) offset = 0;
-        else validateInteger(offset, 'offset', 0);
-        if (typeof length !== 'number') length = buffer.byteLength - (offset as number);
-        const start = offset as number;
-        const count = length as number;
-        if (start > buffer.byteLength) throw outOfRange('offset', `<= ${buffer.byteLength}`, start);
-        if (count > buffer.byteLength - start) throw outOfRange('length', `<= ${buffer.byteLength - start}`, count);
-        if (count < 0) throw outOfRange('length', '>= 0', count);
-        validateInt32(count, 'length', 0);
-        operation.buffer = buffer;
-        operation.offset = start;
-        operation.length = count;
-        return this.#issueAt(operation, explicitPosition(position), count);
-      }
-      if (typeof buffer !== 'string') throw invalidArgType('buffer', ['string', 'Buffer', 'TypedArray', 'DataView'], buffer);
-      const encoding = length as string | null | undefined;
-      if (encoding === 'hex' && buffer.length % 2 !== 0) {
-        throw invalidArgValue('encoding', encoding, `is invalid for data of length ${buffer.length}`);
-      }
-      const bytes = Buffer.from(buffer, encoding && Buffer.isEncoding(encoding) ? encoding : 'utf8');
-      operation.buffer = bytes;
-      operation.length = bytes.byteLength;
-      operation.tag = buffer; // settle with the string, as node does
-      return this.#issueAt(operation, explicitPosition(offset), bytes.byteLength);
+      const operation = writeOperation(buffer, offset, length, position);
+      if (!(operation instanceof Operation)) return Promise.resolve(operation as FileWriteResult);
+      return this.#issueAt(operation, operation.position, operation.length as number);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -488,22 +425,29 @@ export class FileHandle {
     }
   }
 
-  /** @internal Reads `length` bytes into `buffer` at `offset`; position -1 = tracked position. */
-  [kReadAt](buffer: ArrayBufferView, offset: number, length: number, position: number | bigint): Promise<number> {
-    const operation = new Operation(Call.read, Shape.bytes, 'read');
-    operation.buffer = buffer;
-    operation.offset = offset;
-    operation.length = length;
-    return this.#issueAt(operation, position, length);
+  /**
+   * @internal Reads `length` bytes into `buffer` at `offset`; position -1 = tracked position. The
+   * operation sits in `inFlight` until it settles, so that an abort can cancel it.
+   */
+  [kReadAt](buffer: ArrayBufferView, offset: number, length: number, position: number | bigint, inFlight?: Set<Operation>): Promise<number> {
+    return this.#transfer(Call.read, 'read', buffer, offset, length, position, inFlight);
   }
 
-  /** @internal Writes `length` bytes of `buffer` from `offset`; position -1 = tracked position. */
-  [kWriteAt](buffer: ArrayBufferView, offset: number, length: number, position: number | bigint): Promise<number> {
-    const operation = new Operation(Call.write, Shape.bytes, 'write');
+  /** @internal Writes `length` bytes of `buffer` from `offset`; as {@link FileHandle[kReadAt]}. */
+  [kWriteAt](buffer: ArrayBufferView, offset: number, length: number, position: number | bigint, inFlight?: Set<Operation>): Promise<number> {
+    return this.#transfer(Call.write, 'write', buffer, offset, length, position, inFlight);
+  }
+
+  #transfer(call: number, syscall: string, buffer: ArrayBufferView, offset: number, length: number, position: number | bigint, inFlight: Set<Operation> | undefined): Promise<number> {
+    this[kCheckOpen](syscall);
+    const operation = new Operation(call, Shape.bytes, syscall);
     operation.buffer = buffer;
     operation.offset = offset;
     operation.length = length;
-    return this.#issueAt(operation, position, length);
+    const promise = this.#issueAt<number>(operation, position, length);
+    if (inFlight === undefined) return promise;
+    inFlight.add(operation);
+    return promise.finally(() => inFlight.delete(operation));
   }
 
   /** @internal The tracked position (-1 after an append until the end is known). */
@@ -528,18 +472,6 @@ export class FileHandle {
   /** @internal Throws node's EBADF "file closed" error once close() has been called. */
   [kCheckOpen](syscall: string): void {
     if (this.#closePromise !== undefined) throw closedError(syscall);
-  }
-}
-
-function settledValue(operation: Operation, bytes: number): unknown {
-  switch (operation.shape) {
-    case Shape.read: return { __proto__: null, bytesRead: bytes, buffer: operation.buffer };
-    case Shape.write: return { __proto__: null, bytesWritten: bytes, buffer: operation.tag ?? operation.buffer };
-    case Shape.readv: return { __proto__: null, bytesRead: bytes, buffers: operation.buffers };
-    case Shape.writev: return { __proto__: null, bytesWritten: bytes, buffers: operation.buffers };
-    case Shape.stat: return statsFromArray(operation.stats!, operation.bigint);
-    case Shape.bytes: return bytes;
-    default: return undefined;
   }
 }
 

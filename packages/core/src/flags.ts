@@ -33,7 +33,12 @@ const flagTable: Record<string, number> = {
   'sa+': O_APPEND | O_CREAT | O_RDWR | O_SYNC,
 };
 
-/** The flags node:fs accepts: a string such as `'r'`, `'wx+'`, `'as'`, or numeric `fs.constants` bits. */
+/**
+ * The flags node:fs accepts: a string such as `'r'`, `'wx+'`, `'as'`, or numeric `fs.constants` bits.
+ *
+ * @example
+ * const flags: OpenFlags = 'wx+';
+ */
 export type OpenFlags = string | number;
 
 /**

@@ -2,11 +2,8 @@
 // chunks()/readMany()/completions() iterators, readFile/writeFile/appendFile/copyFile, stat/lstat,
 // AbortSignal cancellation and `await using`. Public exports only.
 
-import { defaultPort, type BackendName } from '@tpio/binding';
+import type { BackendName } from '@tpio/binding';
 import { currentPort } from './default-port.js';
-
-// Node 20 has Symbol.asyncDispose (node:internal polyfills it); keep `await using` working elsewhere.
-(Symbol as { asyncDispose?: symbol }).asyncDispose ??= Symbol.for('nodejs.asyncDispose');
 
 export { open } from './open.js';
 export { FileHandle, type FileReadOptions, type FileReadParams, type FileReadResult, type FileWriteResult } from './file-handle.js';
@@ -31,5 +28,5 @@ export type { PathLike } from './validated-path.js';
  * console.log(backendInUse());
  */
 export function backendInUse(): BackendName {
-  return (currentPort() ?? defaultPort()).backend;
+  return currentPort().backend;
 }

@@ -2,6 +2,8 @@
 // binding (the OVERLAPPED) and carries how to settle it, so the hot path allocates no closures.
 // Also the internal symbols the other modules of this package use to reach into FileHandle.
 
+import { statsFromArray } from './stats.js';
+
 /** The shape of the value an operation settles with. */
 export const Shape = {
   /** `{ bytesRead, buffer }` */
@@ -42,6 +44,9 @@ export interface OperationSink {
 /**
  * An operation on a {@link FileHandle} as {@link FileHandle.completions} reports it: the request
  * handed to the engine. Treat it as read-only.
+ *
+ * @example
+ * for await (const { request } of file.completions()) console.log(request.syscall, request.position);
  */
 export interface IoOperation {
   /** The system call this operation stands for (`'read'`, `'write'`, `'fstat'`, ...). */
@@ -84,6 +89,52 @@ export class Operation implements IoOperation {
     this.call = call;
     this.shape = shape;
     this.syscall = syscall;
+  }
+}
+
+/**
+ * Results like node's `{ __proto__: null, bytesRead, buffer }`: no Object.prototype behind them
+ * (util.inspect prints `[Object: null prototype]`), but built by a constructor whose prototype is
+ * an empty null-prototype object, because V8 builds `__proto__: null` literals in dictionary mode,
+ * ~10x slower to create — too much for a per-read result.
+ */
+function resultClass<T extends new (...args: any[]) => object>(Class: T): T {
+  delete (Class.prototype as { constructor?: unknown }).constructor;
+  Object.setPrototypeOf(Class.prototype, null);
+  // Print exactly as node's results print (only console/inspect pays for the copy).
+  Object.defineProperty(Class.prototype, inspectCustom, {
+    value(this: object, _depth: number, options: object, inspect: (value: unknown, options: object) => string): string {
+      return inspect(Object.assign(Object.create(null), this), options);
+    },
+  });
+  return Class;
+}
+
+const inspectCustom = Symbol.for('nodejs.util.inspect.custom');
+
+const ReadResult = resultClass(class {
+  constructor(public bytesRead: number, public buffer: unknown) {}
+});
+const WriteResult = resultClass(class {
+  constructor(public bytesWritten: number, public buffer: unknown) {}
+});
+const ReadvResult = resultClass(class {
+  constructor(public bytesRead: number, public buffers: unknown) {}
+});
+const WritevResult = resultClass(class {
+  constructor(public bytesWritten: number, public buffers: unknown) {}
+});
+
+/** The value a finished operation resolves with. */
+export function settledValue(operation: Operation, bytes: number): unknown {
+  switch (operation.shape) {
+    case Shape.read: return new ReadResult(bytes, operation.buffer);
+    case Shape.write: return new WriteResult(bytes, operation.tag ?? operation.buffer);
+    case Shape.readv: return new ReadvResult(bytes, operation.buffers);
+    case Shape.writev: return new WritevResult(bytes, operation.buffers);
+    case Shape.stat: return statsFromArray(operation.stats!, operation.bigint);
+    case Shape.bytes: return bytes;
+    default: return undefined;
   }
 }
 

@@ -29,7 +29,6 @@ export function getOptions<T extends object>(options: unknown, defaults: T): T &
  */
 export function assertEncoding(encoding: unknown): void {
   if (encoding && !Buffer.isEncoding(encoding as string)) {
-    // node passes (encoding, 'encoding') in this order; the message follows it.
-    throw invalidArgValue(String(encoding), 'encoding', 'is invalid encoding');
+    throw invalidArgValue('encoding', encoding, 'is invalid encoding');
   }
 }

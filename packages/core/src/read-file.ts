@@ -12,7 +12,12 @@ import { open } from './open.js';
 import type { OpenFlags } from './flags.js';
 import type { PathLike } from './validated-path.js';
 
-/** Options of {@link readFile}, as node:fs's. */
+/**
+ * Options of {@link readFile}, as node:fs's.
+ *
+ * @example
+ * await readFile('a.txt', { encoding: 'utf8', signal } satisfies ReadFileOptions);
+ */
 export interface ReadFileOptions {
   /** Return a string in this encoding instead of a Buffer. */
   encoding?: BufferEncoding | null;
@@ -104,13 +109,24 @@ async function readKnownSize(handle: FileHandle, buffer: Buffer, position: numbe
 async function readUnknownSize(handle: FileHandle, signal: AbortSignal | undefined): Promise<Buffer> {
   const buffers: Buffer[] = [];
   let total = 0;
-  for (;;) {
+  const inFlight = new Set<Operation>();
+  const detach = onAbort(signal, () => {
+    for (const operation of inFlight) handle[kIo].cancelIoEx(operation);
+  });
+  try {
+    for (;;) {
+      checkAborted(signal);
+      const buffer = Buffer.allocUnsafeSlow(unknownSizeChunk);
+      const bytes = await handle[kReadAt](buffer, 0, unknownSizeChunk, -1, inFlight);
+      if (bytes === 0) break;
+      buffers.push(bytes === unknownSizeChunk ? buffer : buffer.subarray(0, bytes));
+      total += bytes;
+    }
+  } catch (error) {
     checkAborted(signal);
-    const buffer = Buffer.allocUnsafeSlow(unknownSizeChunk);
-    const bytes = await handle[kReadAt](buffer, 0, unknownSizeChunk, -1);
-    if (bytes === 0) break;
-    buffers.push(bytes === unknownSizeChunk ? buffer : buffer.subarray(0, bytes));
-    total += bytes;
+    throw error;
+  } finally {
+    detach();
   }
   return buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers, total);
 }

@@ -2,13 +2,18 @@
 // Ranges come from any iterable or async iterable and are pulled only as slots free up, so a
 // huge (or endless) list of ranges never sits in memory as pending operations.
 
-import { systemError, invalidArgType } from '@tpio/binding/errors';
+import { systemError, invalidArgType, invalidState } from '@tpio/binding/errors';
 import { kIoMaxLength, normalizePosition, validateInteger, validateObject } from '@tpio/binding/validate';
 import { Call, Operation, Shape, kCheckOpen, kIo, kSubmit, type OperationSink } from './operation.js';
 import { abortError, onAbort, validateAbortSignal } from './abort.js';
 import type { FileHandle } from './file-handle.js';
 
-/** A range to read: `length` bytes at `position`, optionally into a `buffer` of your own. */
+/**
+ * A range to read: `length` bytes at `position`, optionally into a `buffer` of your own.
+ *
+ * @example
+ * const range: ReadRange = { position: 4096, length: 4096 };
+ */
 export interface ReadRange {
   position: number | bigint;
   length: number;
@@ -16,14 +21,24 @@ export interface ReadRange {
   buffer?: Buffer;
 }
 
-/** One finished read. `buffer` holds `bytesRead` bytes (fewer than asked at the end of the file). */
+/**
+ * One finished read. `buffer` holds `bytesRead` bytes (fewer than asked at the end of the file).
+ *
+ * @example
+ * for await (const { position, bytesRead, buffer }: ReadManyResult of file.readMany(ranges)) {}
+ */
 export interface ReadManyResult {
   position: number | bigint;
   bytesRead: number;
   buffer: Buffer;
 }
 
-/** Options of {@link FileHandle.readMany}. */
+/**
+ * Options of {@link FileHandle.readMany}.
+ *
+ * @example
+ * file.readMany(ranges, { depth: 64, signal: AbortSignal.timeout(1000) } satisfies ReadManyOptions);
+ */
 export interface ReadManyOptions {
   /** Reads in flight at most (default 32). */
   depth?: number;
@@ -44,7 +59,10 @@ export class ReadManyIterator implements AsyncIterableIterator<ReadManyResult>, 
   readonly #detach: () => void;
   readonly #source: Iterator<ReadRange> | AsyncIterator<ReadRange>;
   readonly #sync: boolean;
-  #inFlight = new Set<Operation>();
+  /** Reads in flight, by slot (kept in `operation.fdOut`, which reads do not use). */
+  #slots: (Operation | undefined)[] = [];
+  #freeSlots: number[] = [];
+  #inFlight = 0;
   #ready: ReadManyResult[] = [];
   #readyHead = 0;
   #exhausted = false;
@@ -52,6 +70,12 @@ export class ReadManyIterator implements AsyncIterableIterator<ReadManyResult>, 
   #finished = false;
   #error: unknown = undefined;
   #waiter: Waiter | undefined;
+  #fillScheduled = false;
+  readonly #fillBound = (): void => {
+    if (!this.#fillScheduled) return;
+    this.#fill();
+    this.#settleIfEnded();
+  };
 
   constructor(handle: FileHandle, ranges: Iterable<ReadRange> | AsyncIterable<ReadRange>, options: ReadManyOptions = {}) {
     validateObject(options, 'options');
@@ -76,7 +100,7 @@ export class ReadManyIterator implements AsyncIterableIterator<ReadManyResult>, 
   }
 
   next(): Promise<IteratorResult<ReadManyResult>> {
-    if (this.#waiter !== undefined) return Promise.reject(new Error('readMany(): next() called while a previous next() is pending'));
+    if (this.#waiter !== undefined) return Promise.reject(invalidState('readMany(): next() called while a previous next() is pending'));
     if (this.#readyHead < this.#ready.length) {
       const value = this.#ready[this.#readyHead++]!;
       if (this.#readyHead === this.#ready.length) {
@@ -114,7 +138,9 @@ export class ReadManyIterator implements AsyncIterableIterator<ReadManyResult>, 
 
   /** @internal OperationSink */
   complete(operation: Operation, result: number, bytes: number): void {
-    this.#inFlight.delete(operation);
+    this.#slots[operation.fdOut] = undefined;
+    this.#freeSlots.push(operation.fdOut);
+    this.#inFlight--;
     if (!this.#finished) {
       if (result < 0) {
         this.#fail(systemError(result, { syscall: 'read' }));
@@ -127,16 +153,24 @@ export class ReadManyIterator implements AsyncIterableIterator<ReadManyResult>, 
         } else {
           this.#ready.push(value);
         }
-        this.#fill();
+        this.#scheduleFill();
       }
     }
     this.#settleIfEnded();
   }
 
+  /** Refills once per batch of completions (after it), not once per completion. */
+  #scheduleFill(): void {
+    if (this.#fillScheduled) return;
+    this.#fillScheduled = true;
+    queueMicrotask(this.#fillBound);
+  }
+
   #fill(): void {
+    this.#fillScheduled = false;
     if (this.#sync) {
       const source = this.#source as Iterator<ReadRange>;
-      while (!this.#finished && !this.#exhausted && this.#inFlight.size < this.#depth) {
+      while (!this.#finished && !this.#exhausted && this.#inFlight < this.#depth) {
         let step: IteratorResult<ReadRange>;
         try {
           step = source.next();
@@ -156,7 +190,7 @@ export class ReadManyIterator implements AsyncIterableIterator<ReadManyResult>, 
     this.#pulling = true;
     const source = this.#source as AsyncIterator<ReadRange>;
     try {
-      while (!this.#finished && !this.#exhausted && this.#inFlight.size < this.#depth) {
+      while (!this.#finished && !this.#exhausted && this.#inFlight < this.#depth) {
         const step = await source.next();
         if (this.#finished) break;
         if (step.done) this.#exhausted = true;
@@ -172,21 +206,29 @@ export class ReadManyIterator implements AsyncIterableIterator<ReadManyResult>, 
 
   #issue(range: ReadRange): void {
     try {
-      validateObject(range, 'range');
-      const position = normalizePosition(range.position, 'range.position');
-      if (position === -1) throw invalidArgType('range.position', ['integer', 'bigint'], range.position);
-      validateInteger(range.length, 'range.length', 0, kIoMaxLength);
-      const buffer = range.buffer ?? Buffer.allocUnsafe(range.length);
-      if (buffer.byteLength < range.length) throw invalidArgType('range.buffer', `Buffer of at least ${range.length} bytes`, buffer);
+      if (range === null || typeof range !== 'object') throw invalidArgType('range', 'Object', range);
+      let position = range.position;
+      const length = range.length;
+      // Fast path for the common shape; anything else goes through node's checks.
+      if (typeof position !== 'number' || !(position >= 0) || !Number.isSafeInteger(position)) {
+        position = normalizePosition(position, 'range.position');
+        if (position === -1) throw invalidArgType('range.position', ['integer', 'bigint'], range.position);
+      }
+      if (typeof length !== 'number' || !(length >= 0 && length <= kIoMaxLength) || !Number.isInteger(length)) validateInteger(length, 'range.length', 0, kIoMaxLength);
+      const buffer = range.buffer ?? Buffer.allocUnsafe(length);
+      if (buffer.byteLength < length) throw invalidArgType('range.buffer', `Buffer of at least ${length} bytes`, buffer);
       const operation = new Operation(Call.read, Shape.bytes, 'read');
       operation.buffer = buffer;
-      operation.length = range.length;
+      operation.length = length;
       operation.position = position;
       operation.tag = range.position;
       operation.sink = this;
       this.#handle[kCheckOpen]('read');
+      const slot = this.#freeSlots.length > 0 ? this.#freeSlots.pop()! : this.#slots.length;
+      operation.fdOut = slot; // unused by reads: the slot of this read in #slots
       this.#handle[kSubmit](operation);
-      this.#inFlight.add(operation);
+      this.#slots[slot] = operation;
+      this.#inFlight++;
     } catch (error) {
       this.#fail(error);
     }
@@ -197,7 +239,7 @@ export class ReadManyIterator implements AsyncIterableIterator<ReadManyResult>, 
     this.#finished = true;
     this.#detach();
     const io = this.#handle[kIo];
-    for (const operation of this.#inFlight) io.cancelIoEx(operation);
+    for (const operation of this.#slots) if (operation !== undefined) io.cancelIoEx(operation);
   }
 
   #fail(error: unknown): void {
@@ -212,7 +254,7 @@ export class ReadManyIterator implements AsyncIterableIterator<ReadManyResult>, 
   /** Answers a parked next() once nothing more can come: done, or the error, after in-flight reads end. */
   #settleIfEnded(): void {
     const waiter = this.#waiter;
-    if (waiter === undefined || this.#inFlight.size > 0 || this.#pulling) return;
+    if (waiter === undefined || this.#inFlight > 0 || this.#pulling) return;
     if (!this.#finished && !this.#exhausted) return;
     if (this.#readyHead < this.#ready.length) return;
     this.#waiter = undefined;

@@ -6,7 +6,12 @@ import { statsFromArray } from './stats.js';
 import { getValidatedPath, type PathLike } from './validated-path.js';
 import { currentPort } from './default-port.js';
 
-/** Options of {@link stat} and {@link lstat}. */
+/**
+ * Options of {@link stat} and {@link lstat}.
+ *
+ * @example
+ * await stat('a', { bigint: true } satisfies StatOptions);
+ */
 export interface StatOptions {
   /** Return `fs.BigIntStats` (bigint fields and nanosecond times). */
   bigint?: boolean;

@@ -4,7 +4,12 @@
 import { fileURLToPath } from 'node:url';
 import { invalidArgType, invalidArgValue } from '@tpio/binding/errors';
 
-/** What every tpio function taking a path accepts: a string, a Buffer/Uint8Array or a `file:` URL. */
+/**
+ * What every tpio function taking a path accepts: a string, a Buffer/Uint8Array or a `file:` URL.
+ *
+ * @example
+ * const path: PathLike = new URL('file:///tmp/a.txt');
+ */
 export type PathLike = string | Buffer | Uint8Array | URL;
 
 function isUrl(value: unknown): value is URL {

@@ -3,18 +3,28 @@
 // flight at explicit positions; append handles write in order, one at a time.
 
 import { invalidArgType } from '@tpio/binding/errors';
-import { kAppend, kPosition, kWriteAt } from './operation.js';
-import { checkAborted } from './abort.js';
+import { kAppend, kIo, kPosition, kWriteAt, type Operation } from './operation.js';
+import { checkAborted, onAbort } from './abort.js';
 import { getOptions } from './options.js';
 import { FileHandle } from './file-handle.js';
 import { open } from './open.js';
 import type { OpenFlags } from './flags.js';
 import type { PathLike } from './validated-path.js';
 
-/** What {@link writeFile} accepts: a string, any ArrayBufferView, or an (async) iterable of strings/views. */
+/**
+ * What {@link writeFile} accepts: a string, any ArrayBufferView, or an (async) iterable of strings/views.
+ *
+ * @example
+ * const data: WriteFileData = ['a', Buffer.from('b')];
+ */
 export type WriteFileData = string | ArrayBufferView | Iterable<string | ArrayBufferView> | AsyncIterable<string | ArrayBufferView>;
 
-/** Options of {@link writeFile}, as node:fs's. */
+/**
+ * Options of {@link writeFile}, as node:fs's.
+ *
+ * @example
+ * await writeFile('a.txt', 'x', { mode: 0o600, flush: true } satisfies WriteFileOptions);
+ */
 export interface WriteFileOptions {
   /** Encoding of string data (default `'utf8'`). */
   encoding?: BufferEncoding | null;
@@ -40,16 +50,32 @@ function isCustomIterable(data: unknown): data is Iterable<unknown> | AsyncItera
   );
 }
 
-/** Writes all of `data` at the handle's position and advances it. */
+/** Writes all of `data` at the handle's position and advances it; an abort cancels the writes in flight. */
 async function writeAll(handle: FileHandle, data: Uint8Array, signal: AbortSignal | undefined): Promise<void> {
   if (data.byteLength === 0) return;
+  const inFlight = new Set<Operation>();
+  const detach = onAbort(signal, () => {
+    for (const operation of inFlight) handle[kIo].cancelIoEx(operation);
+  });
+  try {
+    await writeAllIn(handle, data, signal, inFlight);
+  } catch (error) {
+    // A write cancelled by the abort fails with ECANCELED: report the abort, as node would.
+    checkAborted(signal);
+    throw error;
+  } finally {
+    detach();
+  }
+}
+
+async function writeAllIn(handle: FileHandle, data: Uint8Array, signal: AbortSignal | undefined, inFlight: Set<Operation>): Promise<void> {
   let position = handle[kPosition];
   if (handle[kAppend] || position === -1 || data.byteLength <= pieceSize) {
     // In order, at the tracked position (appends go to the end whatever the position).
     let offset = 0;
     while (offset < data.byteLength) {
       checkAborted(signal);
-      offset += await handle[kWriteAt](data, offset, Math.min(pieceSize, data.byteLength - offset), -1);
+      offset += await handle[kWriteAt](data, offset, Math.min(pieceSize, data.byteLength - offset), -1, inFlight);
     }
     return;
   }
@@ -62,7 +88,7 @@ async function writeAll(handle: FileHandle, data: Uint8Array, signal: AbortSigna
       let offset = next;
       const end = Math.min(next + pieceSize, data.byteLength);
       next = end;
-      while (offset < end) offset += await handle[kWriteAt](data, offset, end - offset, position + offset);
+      while (offset < end) offset += await handle[kWriteAt](data, offset, end - offset, position + offset, inFlight);
     }
   };
   for (let i = 0; i < piecesInFlight; i++) pieces.push(writePiece());

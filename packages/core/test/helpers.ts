@@ -16,19 +16,24 @@ export function useBackend(backend: string): void {
 }
 
 /** What a promise settled with: the value, or the error's comparable fields. */
-export async function outcome(promise: Promise<unknown> | (() => unknown)): Promise<unknown> {
+export async function outcome(promise: Promise<unknown> | (() => unknown), aliases: [string, string][] = []): Promise<unknown> {
+  const alias = (value: unknown): unknown => {
+    if (typeof value !== 'string') return value;
+    for (const [from, to] of aliases) value = (value as string).split(from).join(to);
+    return value;
+  };
   try {
     const value = typeof promise === 'function' ? await promise() : await promise;
     return { value };
   } catch (error) {
     const { code, errno, syscall, path, dest, message, name } = error as Record<string, unknown>;
-    return { error: { code, errno, syscall, path, dest, message, name, isError: error instanceof Error } };
+    return { error: { code, errno, syscall, path: alias(path), dest: alias(dest), message: alias(message), name, isError: error instanceof Error } };
   }
 }
 
-/** Asserts that ours and node's settle the same way (same value, or same error code/message/syscall). */
-export async function expectSameOutcome(ours: Promise<unknown> | (() => unknown), theirs: Promise<unknown> | (() => unknown)): Promise<unknown> {
-  const [a, b] = await Promise.all([outcome(ours), outcome(theirs)]);
+/** Asserts that ours and node's settle the same way (same value, or same error code/message/syscall); `aliases` rename paths. */
+export async function expectSameOutcome(ours: Promise<unknown> | (() => unknown), theirs: Promise<unknown> | (() => unknown), aliases: [string, string][] = []): Promise<unknown> {
+  const [a, b] = await Promise.all([outcome(ours, aliases), outcome(theirs, aliases)]);
   expect(a).toEqual(b);
   return a;
 }

@@ -1,0 +1,121 @@
+// Argument handling of FileHandle.read/write/readv/writev, following node's fs.promises code path
+// step by step so that defaults, overloads and ERR_* errors come out the same. Each parser returns
+// the request record to issue (position -1 = the handle's position) or, where node answers without
+// any I/O, the finished result.
+
+import { invalidArgType, invalidArgValue, outOfRange } from '@tpio/binding/errors';
+import { normalizePosition, validateBuffer, validateInt32, validateInteger } from '@tpio/binding/validate';
+import { Call, Operation, Shape } from './operation.js';
+import type { FileReadOptions, FileReadParams, FileReadResult, FileWriteResult } from './file-handle.js';
+
+/** node's error for an operation on a closed FileHandle. */
+export function closedError(syscall: string): Error {
+  const error = new Error('file closed') as Error & { code: string; syscall: string };
+  error.code = 'EBADF';
+  error.syscall = syscall;
+  return error;
+}
+
+/**
+ * A position argument: -1 for "the handle's position". As in node, anything but a safe integer
+ * >= 0 (null, strings, negative numbers, 1.5, 2 ** 53) means the current position; tpio also
+ * accepts bigints (checked against the 2 ** 63 - 1 limit).
+ */
+export function explicitPosition(position: unknown): number | bigint {
+  if (typeof position === 'number') return Number.isSafeInteger(position) && position >= 0 ? position : -1;
+  if (typeof position === 'bigint') return position < 0n ? -1 : normalizePosition(position);
+  return -1;
+}
+
+/** node's validateBufferArray. */
+export function validateBufferArray(buffers: unknown): asserts buffers is ArrayBufferView[] {
+  if (!Array.isArray(buffers)) throw invalidArgType('buffers', 'ArrayBufferView[]', buffers);
+  for (let i = 0; i < buffers.length; i++) {
+    if (!ArrayBuffer.isView(buffers[i])) throw invalidArgType('buffers', 'ArrayBufferView[]', buffers);
+  }
+}
+
+/** Total bytes of a buffer list. */
+export function totalLength(buffers: readonly ArrayBufferView[]): number {
+  let total = 0;
+  for (let i = 0; i < buffers.length; i++) total += buffers[i]!.byteLength;
+  return total;
+}
+
+/** read(buffer, offset, length, position) | read(buffer, options) | read(options). */
+export function readOperation(bufferOrOptions: unknown, offset: unknown, length: unknown, position: unknown): Operation | FileReadResult {
+  let buffer = bufferOrOptions as ArrayBufferView;
+  if (!ArrayBuffer.isView(buffer)) {
+    if (bufferOrOptions !== undefined && bufferOrOptions !== null && (typeof bufferOrOptions !== 'object' || Array.isArray(bufferOrOptions))) {
+      throw invalidArgType('options', 'Object', bufferOrOptions);
+    }
+    const params = (bufferOrOptions ?? {}) as FileReadParams;
+    buffer = params.buffer ?? Buffer.alloc(16384);
+    offset = params.offset ?? 0;
+    length = params.length ?? buffer.byteLength - (offset as number);
+    position = params.position ?? null;
+    validateBuffer(buffer);
+  }
+  if (offset !== null && typeof offset === 'object') {
+    const options = offset as FileReadOptions;
+    offset = options.offset ?? 0;
+    length = options.length ?? buffer.byteLength - (offset as number);
+    position = options.position ?? null;
+  }
+  if (offset == null) offset = 0;
+  else validateInteger(offset, 'offset', 0);
+  length ??= buffer.byteLength - (offset as number);
+  if (length === 0) return { __proto__: null, bytesRead: 0, buffer } as unknown as FileReadResult;
+  if (buffer.byteLength === 0) throw invalidArgValue('buffer', buffer, 'is empty and cannot be written');
+  const start = offset as number;
+  const count = length as number;
+  if (count < 0) throw outOfRange('length', '>= 0', count);
+  if (start + count > buffer.byteLength) throw outOfRange('length', `<= ${buffer.byteLength - start}`, count);
+  const operation = new Operation(Call.read, Shape.read, 'read');
+  operation.buffer = buffer;
+  operation.offset = start;
+  operation.length = count;
+  operation.position = explicitPosition(position);
+  return operation;
+}
+
+/** write(buffer, offset, length, position) | write(buffer, options) | write(string, position, encoding). */
+export function writeOperation(buffer: unknown, offset: unknown, length: unknown, position: unknown): Operation | FileWriteResult {
+  if ((buffer as ArrayBufferView | undefined)?.byteLength === 0) {
+    return { __proto__: null, bytesWritten: 0, buffer } as unknown as FileWriteResult;
+  }
+  const operation = new Operation(Call.write, Shape.write, 'write');
+  if (ArrayBuffer.isView(buffer)) {
+    if (typeof offset === 'object') {
+      const options = (offset ?? {}) as { offset?: number; length?: number; position?: unknown };
+      offset = options.offset ?? 0;
+      length = options.length ?? buffer.byteLength - (offset as number);
+      position = options.position ?? null;
+    }
+    if (offset == null) offset = 0;
+    else validateInteger(offset, 'offset', 0);
+    if (typeof length !== 'number') length = buffer.byteLength - (offset as number);
+    const start = offset as number;
+    const count = length as number;
+    if (start > buffer.byteLength) throw outOfRange('offset', `<= ${buffer.byteLength}`, start);
+    if (count > buffer.byteLength - start) throw outOfRange('length', `<= ${buffer.byteLength - start}`, count);
+    if (count < 0) throw outOfRange('length', '>= 0', count);
+    validateInt32(count, 'length', 0);
+    operation.buffer = buffer;
+    operation.offset = start;
+    operation.length = count;
+    operation.position = explicitPosition(position);
+    return operation;
+  }
+  if (typeof buffer !== 'string') throw invalidArgType('buffer', ['string', 'Buffer', 'TypedArray', 'DataView'], buffer);
+  const encoding = length as string | null | undefined;
+  if (encoding === 'hex' && buffer.length % 2 !== 0) {
+    throw invalidArgValue('encoding', encoding, `is invalid for data of length ${buffer.length}`);
+  }
+  const bytes = Buffer.from(buffer, encoding && Buffer.isEncoding(encoding) ? encoding : 'utf8');
+  operation.buffer = bytes;
+  operation.length = bytes.byteLength;
+  operation.tag = buffer; // settle with the string, as node does
+  operation.position = explicitPosition(offset);
+  return operation;
+}

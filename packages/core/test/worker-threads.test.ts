@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { createHash } from 'node:crypto';
+import { usableBackends } from '@tpio/binding';
+import { describeEachBackend } from '@tpio/vitest-config/backends';
+import { useTempDir } from '@tpio/vitest-config/fixtures';
+import { open } from '../src/index.js';
+import { useBackend } from './helpers.js';
+
+const script = new URL('./fixtures/worker.mjs', import.meta.url);
+
+function run(workerData: object): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(script, { workerData });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+}
+
+describeEachBackend(usableBackends(), (backend) => {
+  useBackend(backend);
+  const dir = useTempDir();
+  const { path, data } = dir.randomFile('worker.bin', 1_000_003);
+  const digest = createHash('sha256').update(data).digest('hex');
+
+  describe('worker threads (built package)', () => {
+    it('each worker reads on its own port while the main thread does too', async () => {
+      await using handle = await open(path);
+      const main = (async () => {
+        let total = 0;
+        for await (const chunk of handle.chunks({ chunkSize: 4096, start: 0 })) total += chunk.length;
+        return total;
+      })();
+      const results = await Promise.all([run({ path, backend }), run({ path, backend }), main]);
+      for (const result of results.slice(0, 2)) {
+        expect(result).toEqual({ backend, digest, many: 200, size: data.length, inFlight: 0 });
+      }
+      expect(results[2]).toBe(data.length);
+    });
+
+    it('terminating a worker with reads in flight is safe', async () => {
+      const worker = new Worker(script, { workerData: { path, backend, mode: 'endless' } });
+      await new Promise((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await worker.terminate()).toBe(1);
+      // The process is still fine: the main thread keeps reading.
+      await using handle = await open(path);
+      expect((await handle.read(Buffer.alloc(8), 0, 8, 0)).buffer.equals(data.subarray(0, 8))).toBe(true);
+    });
+  });
+});
