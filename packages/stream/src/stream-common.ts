@@ -1,0 +1,72 @@
+// Pieces ReadStream and WriteStream share: constructors callable without `new` (node's streams
+// are old-style constructor functions), node's errorOrDestroy, and the `open()` monkey-patch
+// compatibility node keeps in _construct.
+
+import type { Readable, Writable } from 'node:stream';
+
+/** A class that can also be called as a function, returning a new instance (as node's streams). */
+export type CallableClass<C extends abstract new (...args: any[]) => any> = C & ((...args: ConstructorParameters<C>) => InstanceType<C>);
+
+/**
+ * Wraps `Class` so that `Class(...)` without `new` constructs too. `instanceof`, subclassing and
+ * static members behave as on the class itself.
+ *
+ * @example
+ * const Make = callableClass(class A {});
+ * Make() instanceof Make; // true
+ */
+export function callableClass<C extends new (...args: any[]) => any>(Class: C): CallableClass<C> {
+  return new Proxy(Class, {
+    apply(target, _thisArg, args) {
+      return new target(...args);
+    },
+  }) as CallableClass<C>;
+}
+
+/**
+ * node's errorOrDestroy: destroy the stream with `error` when it auto-destroys, otherwise emit
+ * `'error'` on the next tick and leave it alive (what fs streams do with `autoClose: false`).
+ *
+ * @example
+ * errorOrDestroy(stream, new Error('read failed'));
+ */
+export function errorOrDestroy(stream: Readable | Writable, error: Error): void {
+  const internals = stream as unknown as { _readableState?: Record<string, any>; _writableState?: Record<string, any> };
+  const state = (internals._readableState ?? internals._writableState)!;
+  if (state.destroyed) return;
+  if (state.autoDestroy) {
+    stream.destroy(error);
+    return;
+  }
+  if (!state.errored) state.errored = error;
+  process.nextTick(() => {
+    if (state.errorEmitted) return;
+    state.errorEmitted = true;
+    stream.emit('error', error);
+  });
+}
+
+/**
+ * node's backwards compatibility for subclasses that define `open()`: call it and treat the first
+ * `'open'` (or `'error'`) it emits as the end of construction.
+ *
+ * @example
+ * if (typeof stream.open === 'function') return constructWithOpenMethod(stream, callback);
+ */
+export function constructWithOpenMethod(stream: Readable | Writable, callback: (error?: Error | null) => void): void {
+  const originalEmit = stream.emit;
+  stream.emit = function (this: Readable | Writable, event: string | symbol, ...args: any[]): boolean {
+    if (event === 'open') {
+      this.emit = originalEmit;
+      callback();
+      return Reflect.apply(originalEmit, this, [event, ...args]);
+    }
+    if (event === 'error') {
+      this.emit = originalEmit;
+      callback(args[0]);
+      return true;
+    }
+    return Reflect.apply(originalEmit, this, [event, ...args]);
+  } as typeof stream.emit;
+  (stream as unknown as { open(): void }).open();
+}
