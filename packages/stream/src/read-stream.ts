@@ -39,7 +39,7 @@ export interface ReadStreamOptions {
 /** Reads kept in flight ahead of the consumer when `depth` is not given (chosen by measurement). */
 export const defaultReadDepth = 4;
 /** Each read-ahead op covers about this many bytes (several chunks per readv when chunks are small). */
-const opBytes = Number(process.env.TPIO_OPB ?? 256 * 1024);
+const opBytes = 256 * 1024;
 const maxBuffersPerOp = 64;
 
 /** One read-ahead operation: a readv into `buffers` at `position` (null: the handle's position). */
@@ -247,6 +247,7 @@ class ReadStream extends Readable {
    * one-read-at-a-time stream would, so `read()` and the buffer look the same), then tops up.
    */
   #deliver(): void {
+    if (this.destroyed) return;
     while (this.#wanting && !this.#pushedEnd) {
       const head = this.#queue[0];
       if (head === undefined) {

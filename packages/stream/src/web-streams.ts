@@ -2,7 +2,7 @@
 // read straight from the engine; default readers get fresh chunks) and a WritableStream of
 // Uint8Array chunks whose backpressure is the write in flight plus the queuing strategy.
 
-import { ReadableStream, WritableStream, ByteLengthQueuingStrategy } from 'node:stream/web';
+import { ReadableStream, WritableStream } from 'node:stream/web';
 import type { ReadableByteStreamController } from 'node:stream/web';
 import { FileHandle as TpioFileHandle, open as tpioOpen } from '@tpio/core';
 import { invalidArgType, outOfRange } from '@tpio/binding/errors';
@@ -38,6 +38,11 @@ export interface WritableWebStreamOptions {
 }
 
 type Source = StreamPath | TpioFileHandle;
+
+/** Queue size of a chunk in bytes; anything else counts 0 and is refused by write() with node's error. */
+function chunkBytes(chunk: unknown): number {
+  return ArrayBuffer.isView(chunk) ? chunk.byteLength : 0;
+}
 
 function checkSource(source: unknown): void {
   if (!(source instanceof TpioFileHandle)) toValidPath(source);
@@ -131,8 +136,11 @@ export function readableWebStream(source: Source, options?: ReadableWebStreamOpt
     } else if (bytesRead === target.byteLength) {
       controller.enqueue(target);
     } else {
-      // Right-size a short chunk instead of keeping the whole buffer alive behind it.
-      controller.enqueue(Buffer.from(target.subarray(0, bytesRead)));
+      // Right-size a short chunk instead of keeping the whole buffer alive behind it. Never from
+      // Buffer's shared pool: enqueue() transfers (detaches) the chunk's whole ArrayBuffer.
+      const chunk = Buffer.allocUnsafeSlow(bytesRead);
+      chunk.set(target.subarray(0, bytesRead));
+      controller.enqueue(chunk);
     }
   };
 
@@ -205,5 +213,5 @@ export function writableWebStream(source: Source, options?: WritableWebStreamOpt
       }
     },
     abort: () => closeFile(),
-  }, new ByteLengthQueuingStrategy({ highWaterMark }));
+  }, { highWaterMark, size: chunkBytes });
 }

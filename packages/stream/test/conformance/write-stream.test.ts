@@ -320,14 +320,16 @@ describeEachBackend(usableBackends(), (backend) => {
       expect(fs.readFileSync(file, 'utf8')).toBe('tpio handle');
       expect(handle.fd).toBe(-1);
     });
-    it('WriteStream instances are fs-shaped', () => {
+    it('WriteStream instances are fs-shaped', async () => {
       const stream = WriteStream(join(dir.path, 'shape.txt'), { flags: 'a' });
+      const closed = new Promise((resolve) => stream.on('close', resolve));
       expect(stream).toBeInstanceOf(WriteStream);
       expect(stream.pending).toBe(true);
       expect(stream.flags).toBe('a');
       expect(stream.flush).toBe(false);
       expect(stream.bytesWritten).toBe(0);
       stream.destroy();
+      await closed;
     });
   });
 });
