@@ -32,7 +32,8 @@ const { values: args } = parseArgs({
 const totalOps = Number(args.ops ?? (args.quick ? 300_000 : 3_000_000));
 const depth = Number(args.depth);
 if (args.backend) core.setDefaultBackend(args.backend);
-const warmupOps = Math.floor(totalOps * 0.1);
+// Warm-up: the first quarter (V8's old space and malloc's arenas reach their working size there).
+const warmupOps = Math.floor(totalOps * 0.25);
 const mib = (bytes) => (bytes / 1048576).toFixed(1);
 const memory = () => {
   const usage = process.memoryUsage();
@@ -84,8 +85,9 @@ const blockSize = 16 * 1024;
 const blocks = scratchSize / blockSize;
 
 /** One random operation (or a small group) of lane `id`; adds to `done` what it issued. */
+const mixLimit = Number(process.env.TPIO_SOAK_MIX_LIMIT ?? 1000); // diagnosis: 990 = no whole-file reads or stream copies
 async function step(id, buffers) {
-  const pick = random(1000);
+  const pick = random(mixLimit);
   if (pick < 600) {
     const length = 1 + random(64 * 1024);
     const position = random(sourceSize - length + 1);
@@ -164,8 +166,12 @@ await settle();
 const rssWarm = process.memoryUsage().rss;
 if (process.env.TPIO_SOAK_VERBOSE) console.error(`after warm-up: ${memory()}`);
 const fdWarm = fdCount();
-await runUntil(totalOps);
-await settle();
+const checkpoints = [];
+for (const fraction of [0.5, 0.75, 1]) {
+  await runUntil(Math.floor(totalOps * fraction));
+  await settle();
+  checkpoints.push(`${fraction * 100}%: ${mib(process.memoryUsage().rss)}`);
+}
 const rssEnd = process.memoryUsage().rss;
 const fdEnd = fdCount();
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -180,7 +186,7 @@ const growth = rssEnd - rssWarm;
 const limit = 16 * 1024 * 1024;
 console.log(`tpio soak on ${core.backendInUse()}${globalThis.gc ? '' : ' (no --expose-gc: RSS figures include uncollected garbage)'}`);
 console.log(`operations: ${done} in ${seconds.toFixed(1)} s (${Math.round(done / seconds)} ops/s); ${JSON.stringify(counts)}`);
-console.log(`RSS: start ${mib(rssStart)} MiB, after warm-up (${warmupOps} ops) ${mib(rssWarm)} MiB, end ${mib(rssEnd)} MiB; growth after warm-up ${mib(growth)} MiB (limit 16)`);
+console.log(`RSS: start ${mib(rssStart)} MiB, after warm-up (${warmupOps} ops) ${mib(rssWarm)} MiB, end ${mib(rssEnd)} MiB; growth after warm-up ${mib(growth)} MiB (limit 16); RSS at ${checkpoints.join(', ')} MiB`);
 console.log(`descriptors: start ${fdStart}, after warm-up ${fdWarm}, end ${fdEnd} (2 long-lived handles open throughout), after closing those ${fdAfterClose}`);
 console.log(`memory at the end: ${memory()}`);
 console.log(`verification failures: ${failures.length}${failures.length ? `\n  ${failures.join('\n  ')}` : ''}`);
