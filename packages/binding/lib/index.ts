@@ -7,6 +7,7 @@ export { Io, type IoCompletionCallback } from './io.js';
 export { OpKind, statFields } from './protocol.js';
 export { probe, usableBackends, type ProbeReport } from './probe.js';
 export type { WinTpCounters } from './load.js';
+export type { FaultReport } from './load.js';
 export type {
   AllocateRequest,
   BackendName,

@@ -25,6 +25,7 @@ export interface NativeProbe {
   uringError?: string | null;
   kernel?: string;
   winTp?: WinTpCounters;
+  faults?: FaultReport | null;
 }
 
 /** Process-wide counts of the Windows engine (see {@link ProbeReport.winTp}). */
@@ -39,6 +40,15 @@ export interface WinTpCounters {
   work: number;
   /** Ops handed to the threads engine (node:fs descriptors, readv/writev, stat, close, ...). */
   declined: number;
+}
+
+/** Test-only fault injection (TPIO_FAULTS): the spec and what was injected so far in this process. */
+export interface FaultReport {
+  spec: string;
+  considered: number;
+  errors: number;
+  shortened: number;
+  byError: Record<string, number>;
 }
 
 export interface NativePortOptions {

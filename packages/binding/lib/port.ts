@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { loadAddon, type NativePort } from './load.js';
 import { OpKind, SubmitFlag, Word, completionWords, statFields, submissionWords, writeInt64, type OpCode } from './protocol.js';
 import { codedError, errnoOf, invalidArgType, invalidArgValue, invalidState } from './errors.js';
-import { normalizePosition, validateBuffer, validateFd, validateFunction, validateInteger, validateObject, validateOffsetLength } from './validate.js';
+import { normalizePosition, validateBuffer, validateFd, validateFunction, validateInt32, validateInteger, validateObject, validateOffsetLength } from './validate.js';
 import { Io, type IoCompletionCallback, kDeliver } from './io.js';
 import type { BackendName, OpenRequest, PathStatRequest, PortOptions, RequestObject } from './types.js';
 
@@ -267,6 +267,7 @@ export class Port {
       case OpKind.fallocate:
         validateLength64(request.position, 'position');
         validateLength64(request.length, 'length');
+        validateInt32(request.mode ?? 0, 'mode', 0);
         break;
       case OpKind.copyFileRange:
         validateFd(request.fdOut, 'fdOut');
@@ -356,6 +357,24 @@ export class Port {
     this.#targets[slot] = target;
     this.#requests[slot] = request;
     this.#keepAlive[slot] = extra;
+    try {
+      this.#encodeRecord(slot, kind, fd, request, extra);
+    } catch (error) {
+      // Nothing was recorded for the batch: give the slot back, or the port would wait for it forever.
+      this.#targets[slot] = undefined;
+      this.#requests[slot] = undefined;
+      this.#keepAlive[slot] = undefined;
+      this.#free[this.#freeCount++] = slot;
+      throw error;
+    }
+    this.#batch++;
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      queueMicrotask(this.#flushBound);
+    }
+  }
+
+  #encodeRecord(slot: number, kind: OpCode, fd: number, request: any, extra: unknown): void {
     const words = this.#submissions;
     const base = this.#batch * submissionWords;
     words[base + Word.op] = kind;
@@ -410,11 +429,6 @@ export class Port {
         break;
       default:
         this.#buffers[this.#batch] = undefined;
-    }
-    this.#batch++;
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      queueMicrotask(this.#flushBound);
     }
   }
 

@@ -1,6 +1,6 @@
 // What the engine can do on this machine: for `tpio doctor` and bug reports.
 
-import { loadAddon, type WinTpCounters } from './load.js';
+import { loadAddon, type FaultReport, type WinTpCounters } from './load.js';
 import { Port } from './port.js';
 import type { BackendName } from './types.js';
 
@@ -20,6 +20,8 @@ export interface ProbeReport {
   kernel: string;
   /** Windows: what the win-tp engine did so far in this process; null where it is not compiled in. */
   winTp: WinTpCounters | null;
+  /** Test-only: what TPIO_FAULTS injected so far in this process, or null when it is unset. */
+  faults: FaultReport | null;
 }
 
 /**
@@ -40,6 +42,7 @@ export function probe(): ProbeReport {
     uringError: report.uringError ?? null,
     kernel: report.kernel ?? '',
     winTp: report.winTp ?? null,
+    faults: report.faults ?? null,
   };
 }
 

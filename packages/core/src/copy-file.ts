@@ -185,6 +185,9 @@ async function copyOpen(port: Port, src: string | Buffer, dest: string | Buffer,
   opened.push(target);
   // A created file has the source's mode less the umask: check it alongside the copy.
   let destStats: Promise<Stats> | undefined = target.stat();
+  // Awaited only after the copy: until then a failure must not count as an unhandled rejection
+  // (which ends the process). Found by fault injection (an fstat failing with EIO).
+  destStats.catch(() => undefined);
   if (!created) {
     const stats = await destStats;
     destStats = undefined;

@@ -42,22 +42,33 @@ async function readKnownSize(handle: FileHandle, buffer: Buffer, position: numbe
   const length = buffer.length;
   const inFlight = new Set<Operation>();
   let next = 0;
-  let contiguous = length; // bytes before the first short piece
+  let contiguous = length; // bytes before the first piece that found the end of the file
   let failure: unknown;
   const detach = onAbort(signal, () => {
     failure ??= abortError(signal);
     for (const operation of inFlight) handle[kIo].cancelIoEx(operation);
   });
+  // A short read is not the end of the file: its remainder is read again (as node's readFile loops
+  // until a read returns 0). Only a read of 0 bytes ends the file early (it shrank meanwhile).
+  const remainders: [number, number][] = [];
   try {
     await new Promise<void>((resolve) => {
       const issue = (): void => {
-        while (failure === undefined && inFlight.size < piecesInFlight && next < length) {
+        while (failure === undefined && inFlight.size < piecesInFlight && (remainders.length > 0 || next < length)) {
+          let start: number;
+          let count: number;
+          if (remainders.length > 0) {
+            [start, count] = remainders.pop()!;
+          } else {
+            start = next;
+            count = Math.min(pieceSize, length - next);
+            next += count;
+          }
           const operation = new Operation(Call.read, Shape.bytes, 'read');
-          const count = Math.min(pieceSize, length - next);
           operation.buffer = buffer;
-          operation.offset = next;
+          operation.offset = start;
           operation.length = count;
-          operation.position = position + next;
+          operation.position = position + start;
           const promise = promiseFor<number>(operation);
           try {
             handle[kSubmit](operation);
@@ -66,12 +77,14 @@ async function readKnownSize(handle: FileHandle, buffer: Buffer, position: numbe
             break;
           }
           inFlight.add(operation);
-          const start = next;
-          next += count;
           promise.then(
             (bytes) => {
               inFlight.delete(operation);
-              if (bytes < count && start + bytes < contiguous) contiguous = start + bytes;
+              if (bytes === 0) {
+                if (start < contiguous) contiguous = start;
+              } else if (bytes < count && start + bytes < contiguous) {
+                remainders.push([start + bytes, count - bytes]);
+              }
               issue();
             },
             (error: unknown) => {

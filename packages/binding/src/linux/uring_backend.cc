@@ -81,6 +81,19 @@ UringBackend::UringBackend(const BackendContext& context, std::unique_ptr<Ring> 
       event_fd_(event_fd),
       max_per_wake_(std::max(context.entries, 1u)) {
   for (unsigned op = 0; op < 256; op++) usable_[op] = OpUsable(static_cast<uint8_t>(op));
+  creator_uid_ = getuid();
+  creator_euid_ = geteuid();
+  creator_gid_ = getgid();
+  creator_egid_ = getegid();
+}
+
+bool UringBackend::CredentialsChanged() {
+  // getgroups() changes are not compared: dropping privileges changes the ids too (setgroups
+  // alone, with the same ids, is not a drop we detect).
+  if (!credentials_changed_) {
+    credentials_changed_ = getuid() != creator_uid_ || geteuid() != creator_euid_ || getgid() != creator_gid_ || getegid() != creator_egid_;
+  }
+  return credentials_changed_;
 }
 
 UringBackend::~UringBackend() {
@@ -117,6 +130,9 @@ Backend::SubmitResult UringBackend::Submit(Op* op) {
   if (shut_down_) return SubmitResult::kDeclined;
   uint8_t opcode = OpcodeFor(*op);
   if (opcode == 0 || !usable_[opcode]) return SubmitResult::kDeclined;
+  // After a privilege drop an SQPOLL ring would still act as its creator: the threads engine,
+  // whose workers follow setuid (glibc applies it to every thread), takes the op instead.
+  if (ring_->Sqpoll() && CredentialsChanged()) return SubmitResult::kDeclined;
   Sqe* sqe = NextSqe();
   if (sqe == nullptr) return SubmitResult::kDeclined;
   PrepareSqe(op, opcode, sqe);

@@ -42,6 +42,8 @@ class UringBackend final : public Backend {
   // Hands up to `limit` CQEs to the sink; true if more were left in the ring.
   bool Drain(uint32_t limit);
   void CompleteCqe(uint64_t user_data, int32_t res);
+  // SQPOLL only: true once the process's credentials differ from the ring creator's.
+  bool CredentialsChanged();
 
   CompletionSink* sink_;
   uv_loop_s* loop_;
@@ -54,6 +56,11 @@ class UringBackend final : public Backend {
   uint32_t max_per_wake_;        // bound on CQEs handled per loop wake-up
   bool usable_[256] = {};        // opcode -> may be issued (probe + kernel gates), cached
   std::function<void()> on_closed_;
+  // The SQPOLL kernel thread runs every op with the credentials of the task that created the ring,
+  // even after setuid/setgid (the class of CVE-2024-22017). Without SQPOLL, ops submitted inline
+  // and the io-wq workers use the submitter's current credentials (checked by the privilege test).
+  bool credentials_changed_ = false;  // sticky
+  unsigned creator_uid_ = 0, creator_euid_ = 0, creator_gid_ = 0, creator_egid_ = 0;
 };
 
 }  // namespace tpio::uring

@@ -47,6 +47,7 @@ class Ring {
   void AdvanceCq(uint32_t new_head);
   // The kernel holds CQEs it could not post (NODROP): they need an enter with GETEVENTS.
   bool CqOverflowed() const;
+  bool Sqpoll() const { return sqpoll_; }
 
  private:
   Ring() = default;

@@ -4,6 +4,7 @@
 #include "napi/port.h"
 
 #include "core/errno.h"
+#include "core/fault_injector.h"
 #include "core/protocol.h"
 #include "core/select_backend.h"
 #include "napi/op_decoder.h"
@@ -101,6 +102,8 @@ void Port::Submit(napi_env env, uint32_t count, const napi_value* views) {
       else napi_get_element(env, buffers, i, &value);
     }
     int32_t error = DecodeOp(env, words, value, op);
+    // Test-only (TPIO_FAULTS): fail the op without issuing it, or shorten it, on every engine.
+    if (error == 0 && faults_.enabled()) error = faults_.Apply(op);
     if (error != 0) {
       op->result = error;
       op->state.store(OpState::kDone, std::memory_order_relaxed);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/backend.h"
+#include "core/fault_injector.h"
 
 namespace tpio::napi {
 
@@ -79,6 +80,7 @@ class Port final : public CompletionSink {
   bool released_ = false;
   int open_handles_ = 0;
   Port** owner_ = nullptr;
+  FaultInjector faults_;  // test-only, TPIO_FAULTS
 };
 
 }  // namespace tpio::napi

@@ -2,10 +2,13 @@
 
 #include "napi/probe.h"
 
+#include <uv.h>
+
 #ifndef _WIN32
 #include <sys/utsname.h>
 #endif
 
+#include "core/fault_injector.h"
 #include "core/select_backend.h"
 #ifdef TPIO_HAVE_URING
 #include "linux/uring_probe.h"
@@ -15,6 +18,28 @@
 #endif
 
 namespace tpio::napi {
+
+namespace {
+
+// TPIO_FAULTS (test-only): the spec and what was injected so far, or null when it is off.
+Napi::Value FaultReport(Napi::Env env) {
+  const FaultConfig& config = Faults();
+  if (!config.enabled) return env.Null();
+  FaultCounters totals = FaultTotals();
+  Napi::Object faults = Napi::Object::New(env);
+  faults.Set("spec", config.spec);
+  faults.Set("considered", static_cast<double>(totals.considered));
+  faults.Set("errors", static_cast<double>(totals.errors));
+  faults.Set("shortened", static_cast<double>(totals.shortened));
+  Napi::Object by_error = Napi::Object::New(env);
+  for (size_t i = 0; i < config.errors.size() && i < 8; i++) {
+    by_error.Set(uv_err_name(config.errors[i]), static_cast<double>(totals.by_error[i]));
+  }
+  faults.Set("byError", by_error);
+  return faults;
+}
+
+}  // namespace
 
 Napi::Value Probe(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -52,6 +77,7 @@ Napi::Value Probe(const Napi::CallbackInfo& info) {
   win_tp.Set("declined", static_cast<double>(counters.declined));
   report.Set("winTp", win_tp);
 #endif
+  report.Set("faults", FaultReport(env));
   return report;
 }
 

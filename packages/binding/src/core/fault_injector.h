@@ -1,0 +1,56 @@
+#pragma once
+// Test-only fault injection, applied by the native port to every engine: TPIO_FAULTS (read once per
+// process) makes a chosen fraction of ops fail without being issued, or shortens reads and writes.
+// Unset (the normal case) it costs one predictable branch per op.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/op.h"
+
+namespace tpio {
+
+// TPIO_FAULTS="rate=0.05,errors=EIO:ENOSPC:EINTR,short=0.05,seed=1"
+//   rate   fraction of ops (all kinds but close) that fail with one of `errors`, never issued
+//   errors negative errnos to pick from, by name (EIO, ENOSPC, EINTR, EAGAIN, ENOMEM, EACCES, EBADF)
+//   short  fraction of read/write/readv/writev ops of 2+ bytes whose length is cut to 1..length-1
+//   seed   PRNG seed (each port mixes in its own creation number, so runs are repeatable)
+struct FaultConfig {
+  bool enabled = false;
+  double rate = 0;
+  double short_rate = 0;
+  uint64_t seed = 1;
+  std::vector<int32_t> errors;
+  std::string spec;
+};
+
+// The process-wide configuration, parsed from TPIO_FAULTS on first use. An unparsable value
+// aborts with a message: a fault test that silently injects nothing would prove nothing.
+const FaultConfig& Faults();
+
+// Counters since process start (all ports, all threads).
+struct FaultCounters {
+  uint64_t considered = 0;
+  uint64_t errors = 0;
+  uint64_t shortened = 0;
+  uint64_t by_error[8] = {};  // parallel to FaultConfig::errors (first 8)
+};
+FaultCounters FaultTotals();
+
+// One per port (JS thread only): decides the fate of each op.
+class FaultInjector {
+ public:
+  FaultInjector();
+  bool enabled() const { return config_.enabled; }
+  // Returns a negative errno to complete `op` with instead of issuing it, or 0 to issue it (its
+  // length possibly reduced).
+  int32_t Apply(Op* op);
+
+ private:
+  double Next();  // uniform in [0, 1)
+  const FaultConfig& config_;
+  uint64_t state_;
+};
+
+}  // namespace tpio

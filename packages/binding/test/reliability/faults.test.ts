@@ -1,0 +1,38 @@
+// Fault injection at the native port (TPIO_FAULTS, test-only): a fraction of ops fail with EIO,
+// ENOSPC or EINTR without being issued, another fraction is shortened. Every read must either fail
+// with an injected error or return the file's bytes; every byte a write reports must be in the file
+// after fsync; nothing may hang. Runs in child processes (the variable is read once per process).
+
+import { expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describeEachBackend } from '@tpio/vitest-config/backends';
+import { useTempDir } from '@tpio/vitest-config/fixtures';
+import { usableBackends } from '../../lib/index.js';
+
+const childPath = fileURLToPath(new URL('./fixtures/faults-child.mjs', import.meta.url));
+
+describeEachBackend(usableBackends(), (backend) => {
+  const dir = useTempDir('tpio-rel-faults-');
+  const { path } = dir.randomFile('source.bin', 4 * 1024 * 1024);
+
+  for (const spec of ['rate=0.1,errors=EIO:ENOSPC:EINTR,short=0.1,seed=1', 'rate=0.3,errors=EIO:ENOSPC:EINTR,short=0.3,seed=7']) {
+    it(`reads return the file's bytes or an injected error; written bytes reach the file (${spec})`, () => {
+      const child = spawnSync(process.execPath, [childPath, backend, path, dir.path], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, TPIO_FAULTS: spec },
+      });
+      expect(child.signal).toBeNull(); // a timeout (hang) shows up as SIGTERM
+      expect(child.stderr).toBe('');
+      const report = JSON.parse(child.stdout);
+      console.log(`[${backend}] ${spec}: ${JSON.stringify(report.counts)} injected ${JSON.stringify(report.faults.byError)}, shortened ${report.faults.shortened}`);
+      expect(report.violations).toEqual([]);
+      expect(child.status).toBe(0);
+      expect(report.faults.errors).toBeGreaterThan(0);
+      expect(report.faults.shortened).toBeGreaterThan(0);
+      expect(report.counts.shortReads).toBeGreaterThan(0);
+      expect(report.counts.shortWrites).toBeGreaterThan(0);
+    });
+  }
+});
