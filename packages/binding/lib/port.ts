@@ -358,7 +358,7 @@ export class Port {
     this.#requests[slot] = request;
     this.#keepAlive[slot] = extra;
     try {
-      this.#encodeRecord(slot, kind, fd, request, extra);
+      this.#encodeRecord(target, slot, kind, fd, request, extra);
     } catch (error) {
       // Nothing was recorded for the batch: give the slot back, or the port would wait for it forever.
       this.#targets[slot] = undefined;
@@ -374,7 +374,7 @@ export class Port {
     }
   }
 
-  #encodeRecord(slot: number, kind: OpCode, fd: number, request: any, extra: unknown): void {
+  #encodeRecord(target: CompletionTarget, slot: number, kind: OpCode, fd: number, request: any, extra: unknown): void {
     const words = this.#submissions;
     const base = this.#batch * submissionWords;
     words[base + Word.op] = kind;
