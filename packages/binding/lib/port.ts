@@ -2,11 +2,12 @@
 // submission and completion records, batches every request issued in one tick into one native
 // call, and dispatches each batch of completions with one JavaScript call per wake-up.
 
-import { fileURLToPath } from 'node:url';
 import { loadAddon, type NativePort } from './load.js';
-import { OpKind, SubmitFlag, Word, completionWords, statFields, submissionWords, writeInt64, type OpCode } from './protocol.js';
-import { codedError, errnoOf, invalidArgType, invalidArgValue, invalidState } from './errors.js';
-import { normalizePosition, validateBuffer, validateFd, validateFunction, validateInt32, validateInteger, validateObject, validateOffsetLength } from './validate.js';
+import { OpKind, SubmitFlag, Word, completionWords, submissionWords, writeInt64, type OpCode } from './protocol.js';
+import { encodeRecord } from './record-encoder.js';
+import { toPathBuffer, validateInt32Like, validateRequest, validateStatsArray } from './request-checks.js';
+import { errnoOf, invalidArgValue, invalidState } from './errors.js';
+import { validateFd, validateFunction, validateInteger, validateObject } from './validate.js';
 import { Io, type IoCompletionCallback, kDeliver } from './io.js';
 import type { BackendName, OpenRequest, PathStatRequest, PortOptions, RequestObject } from './types.js';
 
@@ -45,29 +46,6 @@ interface Deferred {
 
 const backendNames = new Set(['auto', 'uring', 'threads', 'win-tp']);
 const defaultEntries = 1024;
-
-function toPathBuffer(path: unknown, name = 'path'): Buffer {
-  let text: Buffer;
-  if (typeof path === 'string') text = Buffer.from(path);
-  else if (Buffer.isBuffer(path)) text = path;
-  else if (path instanceof URL) {
-    if (path.protocol !== 'file:') throw codedError('ERR_INVALID_URL_SCHEME', 'The URL must be of scheme file', TypeError);
-    text = Buffer.from(fileURLToPath(path)); // platform rules: file:///C:/x is C:\x on Windows
-  } else throw invalidArgType(name, ['string', 'Buffer', 'URL'], path);
-  if (text.includes(0)) {
-    throw invalidArgValue(name, typeof path === 'string' ? path : text, 'must be a string, Uint8Array, or URL without null bytes');
-  }
-  const terminated = Buffer.allocUnsafe(text.length + 1);
-  text.copy(terminated);
-  terminated[text.length] = 0;
-  return terminated;
-}
-
-function validateStatsArray(stats: unknown): asserts stats is BigInt64Array {
-  if (!(stats instanceof BigInt64Array) || stats.length < statFields) {
-    throw invalidArgType('request.stats', `BigInt64Array of length ${statFields}`, stats);
-  }
-}
 
 /**
  * A completion port served by a pool: the engine (`uring`, `threads` or `win-tp`) and the
@@ -236,46 +214,7 @@ export class Port {
       }
     }
     this.#checkOpen();
-    validateObject(request, 'request');
-    switch (kind) {
-      case OpKind.read:
-      case OpKind.write: {
-        const buffer = request.buffer;
-        validateBuffer(buffer);
-        const offset = request.offset ?? 0;
-        validateInteger(offset, 'offset', 0);
-        const length = request.length ?? buffer.byteLength - offset;
-        validateInteger(length, 'length');
-        validateOffsetLength(offset, length, buffer.byteLength);
-        normalizePosition(request.position);
-        break;
-      }
-      case OpKind.readv:
-      case OpKind.writev: {
-        const buffers = request.buffers;
-        if (!Array.isArray(buffers)) throw invalidArgType('buffers', 'ArrayBufferView[]', buffers);
-        for (let i = 0; i < buffers.length; i++) validateBuffer(buffers[i], `buffers[${i}]`);
-        normalizePosition(request.position);
-        break;
-      }
-      case OpKind.fstat:
-        validateStatsArray(request.stats);
-        break;
-      case OpKind.ftruncate:
-        validateLength64(request.length, 'length');
-        break;
-      case OpKind.fallocate:
-        validateLength64(request.position, 'position');
-        validateLength64(request.length, 'length');
-        validateInt32(request.mode ?? 0, 'mode', 0);
-        break;
-      case OpKind.copyFileRange:
-        validateFd(request.fdOut, 'fdOut');
-        normalizePosition(request.position);
-        normalizePosition(request.positionOut, 'positionOut');
-        validateLength64(request.length, 'length');
-        break;
-    }
+    validateRequest(kind, request);
     this.#enqueue(target, kind, fd, request, undefined);
   }
 
@@ -375,61 +314,8 @@ export class Port {
   }
 
   #encodeRecord(target: CompletionTarget, slot: number, kind: OpCode, fd: number, request: any, extra: unknown): void {
-    const words = this.#submissions;
-    const base = this.#batch * submissionWords;
-    words[base + Word.op] = kind;
-    words[base + Word.slot] = slot;
-    words[base + Word.fd] = fd;
-    words[base + Word.submitFlags] = target instanceof BoundFile ? SubmitFlag.bound : 0;
-    switch (kind) {
-      case OpKind.read:
-      case OpKind.write: {
-        const buffer = request.buffer as ArrayBufferView;
-        const offset = request.offset ?? 0;
-        words[base + Word.offset] = offset;
-        words[base + Word.length] = request.length ?? buffer.byteLength - offset;
-        writeInt64(words, base + Word.positionLo, normalizePosition(request.position));
-        this.#buffers[this.#batch] = buffer;
-        break;
-      }
-      case OpKind.readv:
-      case OpKind.writev:
-        words[base + Word.count] = request.buffers.length;
-        writeInt64(words, base + Word.positionLo, normalizePosition(request.position));
-        this.#buffers[this.#batch] = request.buffers;
-        break;
-      case OpKind.fstat:
-        this.#buffers[this.#batch] = request.stats;
-        break;
-      case OpKind.open:
-        words[base + Word.flags] = request.flags;
-        words[base + Word.mode] = request.mode ?? 0o666;
-        this.#buffers[this.#batch] = extra;
-        break;
-      case OpKind.stat:
-      case OpKind.lstat:
-        this.#buffers[this.#batch] = [extra, request.stats];
-        break;
-      case OpKind.ftruncate:
-        writeInt64(words, base + Word.length64Lo, request.length ?? 0);
-        this.#buffers[this.#batch] = undefined;
-        break;
-      case OpKind.fallocate:
-        writeInt64(words, base + Word.positionLo, request.position);
-        writeInt64(words, base + Word.length64Lo, request.length);
-        words[base + Word.mode] = request.mode ?? 0;
-        this.#buffers[this.#batch] = undefined;
-        break;
-      case OpKind.copyFileRange:
-        writeInt64(words, base + Word.positionLo, normalizePosition(request.position));
-        writeInt64(words, base + Word.positionOutLo, normalizePosition(request.positionOut, 'positionOut'));
-        writeInt64(words, base + Word.length64Lo, request.length);
-        words[base + Word.fdOut] = request.fdOut;
-        this.#buffers[this.#batch] = undefined;
-        break;
-      default:
-        this.#buffers[this.#batch] = undefined;
-    }
+    const flags = target instanceof BoundFile ? SubmitFlag.bound : 0;
+    encodeRecord(this.#submissions, this.#batch * submissionWords, this.#buffers, this.#batch, kind, slot, fd, flags, request, extra);
   }
 
   #flush(): void {
@@ -498,18 +384,6 @@ export class Port {
       this.#deferredHead = 0;
     }
   }
-}
-
-function validateInt32Like(value: unknown, name: string): void {
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw invalidArgType(name, 'number', value);
-}
-
-function validateLength64(value: unknown, name: string): void {
-  if (typeof value === 'bigint') {
-    if (value < 0n) throw invalidArgValue(name, value, 'must be >= 0');
-    return;
-  }
-  validateInteger(value, name, 0);
 }
 
 /**
