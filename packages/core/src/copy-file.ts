@@ -179,6 +179,9 @@ async function copyOpen(port: Port, src: string | Buffer, dest: string | Buffer,
   opened.push(source);
   const sourceStats = await source.stat();
   checkAborted(options.signal);
+  // libuv on Windows copies with CopyFileW, which refuses a directory (ERROR_ACCESS_DENIED: EPERM)
+  // before the destination exists; on POSIX the copy itself fails later (EISDIR).
+  if (process.platform === 'win32' && sourceStats.isDirectory()) throw systemError(errnoOf('EPERM'), { syscall: 'copyfile' });
   const wantedMode = sourceStats.mode & 0o7777;
   const { fd, created } = await openTarget(port, dest, (mode & constants.COPYFILE_EXCL) !== 0, sourceStats.mode);
   const target = new FileHandle(fd, port, false);

@@ -8,7 +8,7 @@ import type { Io, Port } from '@tpio/binding';
 import { systemError } from '@tpio/binding/errors';
 import { validateInteger } from '@tpio/binding/validate';
 import { Call, Operation, Shape, kAppend, kCheckOpen, kIo, kPosition, kReadAt, kSubmit, kWriteAt, promiseFor, settledValue, type IoOperation } from './operation.js';
-import { closedError, explicitPosition, readOperation, totalLength, validateBufferArray, writeOperation } from './read-write-arguments.js';
+import { closedError, explicitPosition, positionHere, readOperation, totalLength, validateBufferArray, writeOperation } from './read-write-arguments.js';
 import { chunks, type ChunksOptions } from './chunks.js';
 import { readMany, type ReadManyOptions, type ReadManyResult, type ReadRange } from './read-many.js';
 import { CompletionQueue, type Completion, type CompletionsOptions } from './completions.js';
@@ -168,7 +168,7 @@ export class FileHandle {
       operation.buffers = buffers;
       const total = totalLength(buffers);
       operation.length = total;
-      return this.#issueAt(operation, explicitPosition(position), total);
+      return this.#issueAt(operation, explicitPosition(position, 'read'), total);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -189,7 +189,7 @@ export class FileHandle {
       operation.buffers = buffers;
       const total = totalLength(buffers);
       operation.length = total;
-      return this.#issueAt(operation, explicitPosition(position), total);
+      return this.#issueAt(operation, explicitPosition(position, 'write'), total);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -373,15 +373,22 @@ export class FileHandle {
     }
   }
 
-  /** Issues a read/write at `position`, or at the tracked position when it is -1. */
+  /**
+   * Issues a read/write at `position`, or at the tracked position when it is -1 (-2, Windows only:
+   * at the tracked position without moving it, see positionHere).
+   */
   #issueAt<T>(operation: Operation, position: number | bigint, length: number): Promise<T> {
+    const moves = position !== positionHere;
+    if (!moves) position = -1;
     if (position !== -1) {
       operation.position = position;
     } else if (this.#append && operation.call !== Call.read && operation.call !== Call.readv) {
       operation.position = -1; // the kernel appends; the descriptor's position is now the end
       this.#position = positionUnknown;
     } else if (this.#position === positionUnknown) {
-      return this.#seekEnd().then(() => this.#issueAt<T>(operation, -1, length));
+      return this.#seekEnd().then(() => this.#issueAt<T>(operation, moves ? -1 : positionHere, length));
+    } else if (!moves) {
+      operation.position = this.#position;
     } else {
       operation.position = this.#position;
       operation.reserved = length;

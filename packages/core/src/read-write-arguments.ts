@@ -3,7 +3,7 @@
 // the request record to issue (position -1 = the handle's position) or, where node answers without
 // any I/O, the finished result.
 
-import { invalidArgType, invalidArgValue, outOfRange } from '@tpio/binding/errors';
+import { errnoOf, invalidArgType, invalidArgValue, outOfRange, systemError } from '@tpio/binding/errors';
 import { normalizePosition, validateBuffer, validateInt32, validateInteger } from '@tpio/binding/validate';
 import { Call, Operation, Shape } from './operation.js';
 import type { FileReadOptions, FileReadParams, FileReadResult, FileWriteResult } from './file-handle.js';
@@ -17,14 +17,51 @@ export function closedError(syscall: string): Error {
 }
 
 /**
+ * Position -2 on Windows: at the handle's position without moving it. node hands a safe integer
+ * position to libuv as is, and libuv on Windows passes it to the kernel as the OVERLAPPED offset
+ * (restoring the file pointer afterwards): -2 is FILE_USE_FILE_POINTER_POSITION, any other negative
+ * offset below -1 is EINVAL. On POSIX libuv takes every negative offset as "the current position".
+ */
+export const positionHere = -2;
+
+/**
  * A position argument: -1 for "the handle's position". As in node, anything but a safe integer
  * >= 0 (null, strings, negative numbers, 1.5, 2 ** 53) means the current position; tpio also
- * accepts bigints (checked against the 2 ** 63 - 1 limit).
+ * accepts bigints (checked against the 2 ** 63 - 1 limit). On Windows a safe integer below -1 is
+ * what the kernel makes of it there (see positionHere): -2, or EINVAL for `syscall`.
  */
-export function explicitPosition(position: unknown): number | bigint {
-  if (typeof position === 'number') return Number.isSafeInteger(position) && position >= 0 ? position : -1;
+export function explicitPosition(position: unknown, syscall: 'read' | 'write' = 'read'): number | bigint {
+  if (typeof position === 'number') {
+    if (Number.isSafeInteger(position) && position >= 0) return position;
+    if (process.platform === 'win32' && Number.isSafeInteger(position) && position < -1) {
+      if (position === positionHere) return positionHere;
+      throw systemError(errnoOf('EINVAL'), { syscall });
+    }
+    return -1;
+  }
   if (typeof position === 'bigint') return position < 0n ? -1 : normalizePosition(position);
   return -1;
+}
+
+// node >= 22 validates FileHandle.read's position (nodejs/node#42835, semver-major): an integer
+// >= -1 or a bigint in [-1n, 2 ** 63 - 1 - length], else ERR_OUT_OF_RANGE / ERR_INVALID_ARG_TYPE.
+// Before, anything but a safe integer meant the current position.
+const readValidatesPosition = Number(process.versions.node.split('.')[0]) >= 22;
+
+/** node >= 22's validatePosition for FileHandle.read, then the position to issue. */
+function readPosition(position: unknown, length: number): number | bigint {
+  if (!readValidatesPosition) return explicitPosition(position, 'read');
+  if (position === null || position === undefined) return -1;
+  if (typeof position === 'number') {
+    validateInteger(position, 'position', -1);
+    return position;
+  }
+  if (typeof position === 'bigint') {
+    const max = 2n ** 63n - 1n - BigInt(length);
+    if (!(position >= -1n && position <= max)) throw outOfRange('position', `>= -1 && <= ${max}`, position);
+    return position === -1n ? -1 : normalizePosition(position);
+  }
+  throw invalidArgType('position', ['integer', 'bigint'], position);
 }
 
 /** node's validateBufferArray. */
@@ -75,7 +112,7 @@ export function readOperation(bufferOrOptions: unknown, offset: unknown, length:
   operation.buffer = buffer;
   operation.offset = start;
   operation.length = count;
-  operation.position = explicitPosition(position);
+  operation.position = readPosition(position, count);
   return operation;
 }
 
@@ -104,7 +141,7 @@ export function writeOperation(buffer: unknown, offset: unknown, length: unknown
     operation.buffer = buffer;
     operation.offset = start;
     operation.length = count;
-    operation.position = explicitPosition(position);
+    operation.position = explicitPosition(position, 'write');
     return operation;
   }
   if (typeof buffer !== 'string') throw invalidArgType('buffer', ['string', 'Buffer', 'TypedArray', 'DataView'], buffer);
@@ -116,6 +153,6 @@ export function writeOperation(buffer: unknown, offset: unknown, length: unknown
   operation.buffer = bytes;
   operation.length = bytes.byteLength;
   operation.tag = buffer; // settle with the string, as node does
-  operation.position = explicitPosition(offset);
+  operation.position = explicitPosition(offset, 'write');
   return operation;
 }

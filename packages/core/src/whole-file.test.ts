@@ -206,7 +206,8 @@ describeEachBackend(usableBackends(), (backend) => {
       const target = join(dir.path, 'cross-fs');
       await copyFile(from, target, { chunkSize: 1 << 20, onProgress: (done) => steps.push(done) });
       expect(fs.readFileSync(target).equals(data)).toBe(true);
-      expect(fs.statSync(target).mode & 0o777).toBe(0o604);
+      // Windows keeps no POSIX mode bits (only read-only): there the copy has what the source shows.
+      expect(fs.statSync(target).mode & 0o777).toBe(process.platform === 'win32' ? fs.statSync(from).mode & 0o777 : 0o604);
       expect(steps.at(-1)).toBe(data.length);
       expect(currentPort().inFlight).toBe(0);
     } finally {
@@ -218,8 +219,10 @@ describeEachBackend(usableBackends(), (backend) => {
     it('match node, with bigint and symlinks', async () => {
       const { path } = files[2]!;
       const link = join(dir.path, 'link');
-      fs.symlinkSync(path, link);
-      for (const target of [path, link, dir.path]) {
+      // Wine 8's CreateSymbolicLinkW reports success but makes nothing (stat: ENOENT): no link on win32.
+      const withLink = process.platform !== 'win32';
+      if (withLink) fs.symlinkSync(path, link);
+      for (const target of withLink ? [path, link, dir.path] : [path, dir.path]) {
         const [a, b] = [await stat(target), await fsp.stat(target)];
         expect(a).toBeInstanceOf(fs.Stats);
         expect({ ...a, atimeMs: 0, atime: 0 }).toEqual({ ...b, atimeMs: 0, atime: 0 });

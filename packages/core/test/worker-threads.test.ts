@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { closeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
 import { usableBackends } from '@tpio/binding';
@@ -40,12 +41,15 @@ describeEachBackend(usableBackends(), (backend) => {
 
     it('terminating a worker with reads in flight is safe', async () => {
       const worker = new Worker(script, { workerData: { path, backend, mode: 'endless' } });
-      await new Promise((resolve, reject) => {
+      const { fd } = await new Promise<{ fd: number }>((resolve, reject) => {
         worker.once('message', resolve);
         worker.once('error', reject);
       });
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(await worker.terminate()).toBe(1);
+      // tpio does not close a terminated worker's descriptors (node closes its FileHandles then):
+      // close it here, or Windows cannot remove the temp directory (the file stays delete-pending).
+      closeSync(fd);
       // The process is still fine: the main thread keeps reading.
       await using handle = await open(path);
       expect((await handle.read(Buffer.alloc(8), 0, 8, 0)).buffer.equals(data.subarray(0, 8))).toBe(true);
