@@ -46,6 +46,8 @@ export interface BenchCase {
   contenders: Contender[];
   /** Contender names the ratios are computed against, e.g. { 'x fs.promises': 'fs.promises' }. */
   baselines: Record<string, string>;
+  /** Lines printed under the group's table, e.g. the ratio targets the case is measured against. */
+  notes?: string[];
 }
 
 export interface ContenderResult {
@@ -60,6 +62,7 @@ export interface CaseResult {
   id: string;
   title: string;
   results: ContenderResult[];
+  notes?: string[];
 }
 
 export const benchRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -31,7 +31,9 @@ export function summarize(benchCase: BenchCase, runs: Map<string, Measurement[]>
       result.ratios[label] = base && result.median && base.gbPerSec > 0 ? result.median.gbPerSec / base.gbPerSec : null;
     }
   }
-  return { id: benchCase.id, title: benchCase.title, results };
+  const result: CaseResult = { id: benchCase.id, title: benchCase.title, results };
+  if (benchCase.notes) result.notes = benchCase.notes;
+  return result;
 }
 
 function pad(text: string, width: number, right = false): string {
@@ -73,6 +75,7 @@ export function formatTable(results: CaseResult[], idleP99Ms: number | undefined
         ].join(' '),
       );
     }
+    for (const note of result.notes ?? []) lines.push(`  ${note}`);
   }
   return lines.join('\n');
 }
