@@ -5,5 +5,6 @@ import type { BenchCase } from '../harness.js';
 import { cases as randomReads } from './random-reads.js';
 import { cases as sequentialRead } from './sequential-read.js';
 import { cases as core } from './core.js';
+import { cases as stream } from './stream.js';
 
-export const allCases: BenchCase[] = [...randomReads, ...sequentialRead, ...core];
+export const allCases: BenchCase[] = [...randomReads, ...sequentialRead, ...core, ...stream];
