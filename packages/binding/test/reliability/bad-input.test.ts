@@ -192,11 +192,13 @@ describeEachBackend(usableBackends(), (backend) => {
 
   it('a request that fails while being recorded does not leak its slot (fallocate mode 1n)', async () => {
     const port = createPort({ backend });
-    const io = port.createIo(openSync(readable, 'r'), () => {});
+    const fd = openSync(readable, 'r');
+    const io = port.createIo(fd, () => {});
     io.start();
     expect(() => io.fallocate({ position: 0, length: 1, mode: 1n as unknown as number })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
     io.cancel();
     expect(port.inFlight).toBe(0);
     await port.close();
+    closeSync(fd); // Windows cannot remove the temporary directory while a file in it is open
   });
 });
