@@ -165,6 +165,9 @@ constexpr uint32_t kEnterSqWakeup = 1u << 1;
 constexpr uint32_t kSqNeedWakeup = 1u << 0;
 constexpr uint32_t kSqCqOverflow = 1u << 1;
 
+// sqe.flags values (IOSQE_*).
+constexpr uint8_t kSqeAsync = 1u << 4;  // IOSQE_ASYNC: issue from an io-wq worker, never inline
+
 // sqe.op_flags values.
 constexpr uint32_t kFsyncDatasync = 1u << 0;     // IORING_FSYNC_DATASYNC
 constexpr uint32_t kCancelAll = 1u << 0;         // IORING_ASYNC_CANCEL_ALL (5.19)

@@ -43,6 +43,12 @@ uint8_t OpcodeFor(const Op& op) {
   return 0;
 }
 
+// A buffered read or write of cached data completes inline, inside io_uring_enter, on the JS
+// thread: for large transfers that serialises every memcpy behind JavaScript. From this size on,
+// the op goes to the kernel's io-wq workers instead, so copies overlap with JS and each other
+// (measured: sequential 1 MiB reads on 2 vCPUs; 4 KiB reads stay inline, where punting was slower).
+constexpr size_t kAsyncThreshold = 128 * 1024;
+
 void PrepareSqe(Op* op, uint8_t opcode, Sqe* sqe) {
   sqe->opcode = opcode;
   sqe->fd = op->fd;
@@ -53,13 +59,18 @@ void PrepareSqe(Op* op, uint8_t opcode, Sqe* sqe) {
       sqe->addr = Address(op->data);
       sqe->len = op->length;
       sqe->off = static_cast<uint64_t>(op->position);  // -1: current position
+      if (op->length >= kAsyncThreshold) sqe->flags |= kSqeAsync;
       break;
     case OpKind::kReadv:
-    case OpKind::kWritev:
+    case OpKind::kWritev: {
       sqe->addr = Address(op->iov);
       sqe->len = op->iov_count;
       sqe->off = static_cast<uint64_t>(op->position);
+      size_t total = 0;
+      for (uint32_t i = 0; i < op->iov_count && total < kAsyncThreshold; i++) total += op->iov[i].length;
+      if (total >= kAsyncThreshold) sqe->flags |= kSqeAsync;
       break;
+    }
     case OpKind::kFsync:
       break;
     case OpKind::kFdatasync:
