@@ -5,6 +5,7 @@ import { readFile as fsReadFile } from 'node:fs/promises';
 import type { BenchCase, BenchContext, Contender } from '../harness.js';
 import { runCommand, runJsChild, runJsonProcess } from '../harness.js';
 import { Meter, measureOnce, randomBlocks } from '../meter.js';
+import { promiseReadLoops } from './random-reads.js';
 
 const block = 4096;
 const chunkSize = 1 << 20;
@@ -32,24 +33,7 @@ async function core(backend: 'uring' | 'threads' | undefined) {
 /** core FileHandle.read: `depth` async loops, each awaiting one 4 KiB read (the shape of promisesRandom). */
 export async function coreRead(params: CoreParams) {
   const { open } = await core(params.backend);
-  const handle = await open(params.file, 'r');
-  const next = randomBlocks(params.size / block);
-  const result = await new Meter().run(params.duration, async (meter) => {
-    const loops: Promise<void>[] = [];
-    for (let i = 0; i < params.depth; i++) {
-      const buffer = Buffer.alloc(block);
-      loops.push((async () => {
-        while (!meter.stopped) {
-          const { bytesRead } = await handle.read(buffer, 0, block, next() * block);
-          meter.ops++;
-          meter.bytes += bytesRead;
-        }
-      })());
-    }
-    await Promise.all(loops);
-  });
-  await handle.close();
-  return result;
+  return promiseReadLoops(await open(params.file, 'r'), params);
 }
 
 /** handle.chunks({ chunkSize: 1 MiB, depth }) over the whole file. */

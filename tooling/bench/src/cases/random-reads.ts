@@ -53,7 +53,17 @@ export async function tpioRandom(params: RandomParams) {
 
 /** fs.promises FileHandle.read: `depth` async loops awaiting one read each. */
 export async function promisesRandom(params: RandomParams) {
-  const handle = await open(params.file, 'r');
+  return promiseReadLoops(await open(params.file, 'r'), params);
+}
+
+/** Any handle with fs.promises' read(buffer, offset, length, position) shape. */
+export interface PromiseReadHandle {
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+  close(): Promise<void>;
+}
+
+/** `depth` async loops, each awaiting one 4 KiB read at a random block; closes the handle. */
+export async function promiseReadLoops(handle: PromiseReadHandle, params: { size: number; depth: number; duration: number }) {
   const next = randomBlocks(params.size / block);
   const result = await new Meter().run(params.duration, async (meter) => {
     const loops: Promise<void>[] = [];
