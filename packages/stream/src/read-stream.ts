@@ -10,10 +10,10 @@
 // Either way destroy() waits for reads in flight before closing the descriptor.
 
 import { Readable, finished } from 'node:stream';
-import { open as tpioOpen, type FileHandle as TpioFileHandle } from '@tpio/core';
+import type { FileHandle as TpioFileHandle } from '@tpio/core';
 import { handleOps, nodeFs, type FsOverride } from './fs-ops.js';
 import { resolveReadOptions, type StreamPath } from './validate-options.js';
-import { callableClass, constructWithOpenMethod, errorOrDestroy } from './stream-common.js';
+import { callableClass, constructWithOpenMethod, errorOrDestroy, openStreamFile } from './stream-common.js';
 
 /** Options of {@link createReadStream}: node:fs's, plus `depth`. */
 export interface ReadStreamOptions {
@@ -153,20 +153,9 @@ class ReadStream extends Readable {
       constructWithOpenMethod(this, callback);
       return;
     }
-    const opened = (fd: number): void => {
-      this.fd = fd;
-      callback();
-      this.emit('open', fd);
-      this.emit('ready');
-    };
-    if (this.#fs !== undefined) {
-      this.#fs.open!(this.path, this.flags, this.mode, (error, fd) => (error ? callback(error) : opened(fd)));
-      return;
-    }
-    tpioOpen(this.path, this.flags, this.mode).then((handle) => {
+    openStreamFile(this, this.#fs, callback, (handle) => {
       this.#handle = handle;
-      opened(handle.fd);
-    }, callback);
+    });
   }
 
   override _read(n: number): void {

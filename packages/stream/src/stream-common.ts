@@ -3,6 +3,8 @@
 // compatibility node keeps in _construct.
 
 import type { Readable, Writable } from 'node:stream';
+import { open as tpioOpen, type FileHandle as TpioFileHandle } from '@tpio/core';
+import type { FsOverride } from './fs-ops.js';
 
 /** A class that can also be called as a function, returning a new instance (as node's streams). */
 export type CallableClass<C extends abstract new (...args: any[]) => any> = C & ((...args: ConstructorParameters<C>) => InstanceType<C>);
@@ -69,4 +71,40 @@ export function constructWithOpenMethod(stream: Readable | Writable, callback: (
     return Reflect.apply(originalEmit, this, [event, ...args]);
   } as typeof stream.emit;
   (stream as unknown as { open(): void }).open();
+}
+
+/** What openStreamFile needs of a ReadStream or WriteStream. */
+interface OpenableStream {
+  fd: number | null;
+  path: string | Buffer;
+  flags: string | number;
+  mode: string | number;
+  emit(event: string, ...args: unknown[]): boolean;
+}
+
+/**
+ * Opens a stream's file as node's streams do in `_construct`: through `options.fs.open` when the
+ * override was given, otherwise with @tpio/core (`onHandle` receives the handle first). Then sets
+ * `fd`, completes the construction and emits `'open'` and `'ready'`.
+ */
+export function openStreamFile(
+  stream: OpenableStream,
+  fs: FsOverride | undefined,
+  callback: (error?: Error | null) => void,
+  onHandle: (handle: TpioFileHandle) => void,
+): void {
+  const opened = (fd: number): void => {
+    stream.fd = fd;
+    callback();
+    stream.emit('open', fd);
+    stream.emit('ready');
+  };
+  if (fs !== undefined) {
+    fs.open!(stream.path, stream.flags, stream.mode, (error, fd) => (error ? callback(error) : opened(fd)));
+    return;
+  }
+  tpioOpen(stream.path, stream.flags, stream.mode).then((handle) => {
+    onHandle(handle);
+    opened(handle.fd);
+  }, callback);
 }

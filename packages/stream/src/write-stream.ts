@@ -9,11 +9,11 @@
 // zero-byte attempts in a row fail; `flush` fsyncs before close; close waits for a write in flight.
 
 import { Writable } from 'node:stream';
-import { open as tpioOpen, type FileHandle as TpioFileHandle } from '@tpio/core';
+import type { FileHandle as TpioFileHandle } from '@tpio/core';
 import { codedError } from '@tpio/binding/errors';
 import { handleOps, nodeFs, type FsOverride } from './fs-ops.js';
 import { resolveWriteOptions, type StreamPath } from './validate-options.js';
-import { callableClass, constructWithOpenMethod } from './stream-common.js';
+import { callableClass, constructWithOpenMethod, openStreamFile } from './stream-common.js';
 
 /** Options of {@link createWriteStream}: node:fs's. */
 export interface WriteStreamOptions {
@@ -143,21 +143,10 @@ class WriteStream extends Writable {
       constructWithOpenMethod(this, callback);
       return;
     }
-    const opened = (fd: number): void => {
-      this.fd = fd;
-      callback();
-      this.emit('open', fd);
-      this.emit('ready');
-    };
-    if (this.#fs !== undefined) {
-      this.#fs.open!(this.path, this.flags, this.mode, (error, fd) => (error ? callback(error) : opened(fd)));
-      return;
-    }
-    tpioOpen(this.path, this.flags, this.mode).then((handle: TpioFileHandle) => {
+    openStreamFile(this, this.#fs, callback, (handle) => {
       this.#fs = handleOps(handle as never);
       this.#coalesce = true;
-      opened(handle.fd);
-    }, callback);
+    });
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: Callback): void {
