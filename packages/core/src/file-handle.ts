@@ -15,50 +15,9 @@ import { CompletionQueue, type Completion, type CompletionsOptions } from './com
 import { readFileHandle, type ReadFileOptions } from './read-file.js';
 import { writeFileHandle, type WriteFileData, type WriteFileOptions } from './write-file.js';
 import { getOptions } from './options.js';
+import type { FileReadOptions, FileReadParams, FileReadResult, FileWriteResult } from './read-write-results.js';
 
-/**
- * The result of {@link FileHandle.read}: a null-prototype object, as node's.
- *
- * @example
- * const { bytesRead, buffer }: FileReadResult = await file.read(Buffer.alloc(8), 0, 8, 0);
- */
-export interface FileReadResult<T extends ArrayBufferView = Buffer> {
-  bytesRead: number;
-  buffer: T;
-}
-
-/**
- * The result of {@link FileHandle.write}.
- *
- * @example
- * const { bytesWritten }: FileWriteResult = await file.write(Buffer.from('hi'));
- */
-export interface FileWriteResult<T = Buffer> {
-  bytesWritten: number;
-  buffer: T;
-}
-
-/**
- * Options of `read(buffer, options)`.
- *
- * @example
- * await file.read(Buffer.alloc(8), { offset: 0, length: 8, position: 0 } satisfies FileReadOptions);
- */
-export interface FileReadOptions {
-  offset?: number | null;
-  length?: number | null;
-  position?: number | bigint | null;
-}
-
-/**
- * Options of `read(options)`.
- *
- * @example
- * await file.read({ buffer: Buffer.alloc(8), position: 0 } satisfies FileReadParams);
- */
-export interface FileReadParams<T extends ArrayBufferView = Buffer> extends FileReadOptions {
-  buffer?: T;
-}
+export type { FileReadOptions, FileReadParams, FileReadResult, FileWriteResult } from './read-write-results.js';
 
 // Node 20.20 defines Symbol.asyncDispose; older runtimes get node's registered symbol, so that
 // `await using` (compiled by TypeScript) finds the method below.
@@ -161,17 +120,7 @@ export class FileHandle {
    * const { bytesRead, buffers } = await file.readv([Buffer.alloc(4), Buffer.alloc(4)], 0);
    */
   readv<T extends readonly ArrayBufferView[]>(buffers: T, position?: number | bigint | null): Promise<{ bytesRead: number; buffers: T }> {
-    try {
-      if (this.#closePromise !== undefined) throw closedError('readv');
-      validateBufferArray(buffers);
-      const operation = new Operation(Call.readv, Shape.readv, 'readv');
-      operation.buffers = buffers;
-      const total = totalLength(buffers);
-      operation.length = total;
-      return this.#issueAt(operation, explicitPosition(position, 'read'), total);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return this.#vectored('readv', buffers, position) as Promise<{ bytesRead: number; buffers: T }>;
   }
 
   /**
@@ -181,15 +130,21 @@ export class FileHandle {
    * await file.writev([Buffer.from('a'), Buffer.from('b')], 0);
    */
   writev<T extends readonly ArrayBufferView[]>(buffers: T, position?: number | bigint | null): Promise<{ bytesWritten: number; buffers: T }> {
+    return this.#vectored('writev', buffers, position) as Promise<{ bytesWritten: number; buffers: T }>;
+  }
+
+  /** readv and writev: one operation over several buffers at `position` or the tracked position. */
+  #vectored(syscall: 'readv' | 'writev', buffers: readonly ArrayBufferView[], position: number | bigint | null | undefined): Promise<unknown> {
     try {
-      if (this.#closePromise !== undefined) throw closedError('writev');
+      if (this.#closePromise !== undefined) throw closedError(syscall);
       validateBufferArray(buffers);
-      if (buffers.length === 0) return Promise.resolve({ __proto__: null, bytesWritten: 0, buffers } as unknown as { bytesWritten: number; buffers: T });
-      const operation = new Operation(Call.writev, Shape.writev, 'writev');
+      const writing = syscall === 'writev';
+      if (writing && buffers.length === 0) return Promise.resolve({ __proto__: null, bytesWritten: 0, buffers });
+      const operation = writing ? new Operation(Call.writev, Shape.writev, 'writev') : new Operation(Call.readv, Shape.readv, 'readv');
       operation.buffers = buffers;
       const total = totalLength(buffers);
       operation.length = total;
-      return this.#issueAt(operation, explicitPosition(position, 'write'), total);
+      return this.#issueAt(operation, explicitPosition(position, writing ? 'write' : 'read'), total);
     } catch (error) {
       return Promise.reject(error);
     }

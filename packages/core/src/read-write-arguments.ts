@@ -6,7 +6,7 @@
 import { errnoOf, invalidArgType, invalidArgValue, outOfRange, systemError } from '@tpio/binding/errors';
 import { normalizePosition, validateBuffer, validateInt32, validateInteger } from '@tpio/binding/validate';
 import { Call, Operation, Shape } from './operation.js';
-import type { FileReadOptions, FileReadParams, FileReadResult, FileWriteResult } from './file-handle.js';
+import type { FileReadOptions, FileReadParams, FileReadResult, FileWriteResult } from './read-write-results.js';
 
 /** node's error for an operation on a closed FileHandle. */
 export function closedError(syscall: string): Error {
