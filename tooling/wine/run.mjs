@@ -108,7 +108,8 @@ function stageTree() {
   for (const entry of readdirSync(stage)) {
     if (entry !== 'node_modules') rmSync(join(stage, entry), { recursive: true, force: true });
   }
-  const excludes = ['node_modules', 'build', 'build-*', 'dist', '.turbo', '.wine-cache', '.git', '.test-results', 'coverage'];
+  // Local caches (the 1 GiB bench file, downloaded Node builds) stay out: the copy goes through memory.
+  const excludes = ['node_modules', 'build', 'build-*', 'dist', '.turbo', '.wine-cache', '.git', '.test-results', 'coverage', '.bench', '.pack', '.pack-cache'];
   const pack = spawnSync('tar', ['-c', ...excludes.map((pattern) => `--exclude=${pattern}`), '-f', '-', '.'], { cwd: root, maxBuffer: 1 << 30 });
   if (pack.status !== 0) throw new Error(`tar failed: ${pack.stderr}`);
   run('tar', ['-x', '-f', '-', '-C', stage], { input: pack.stdout, stdio: ['pipe', 'inherit', 'inherit'] });
