@@ -44,6 +44,11 @@ interface Deferred {
   extra: unknown;
 }
 
+// Flushes are scheduled as reactions of one settled promise rather than with queueMicrotask(), which
+// wraps every callback in an AsyncResource (async-hooks bookkeeping on each batch). #flush never
+// throws: it only hands the records to the addon, which reports problems per record.
+const settled = Promise.resolve();
+
 const backendNames = new Set(['auto', 'uring', 'threads', 'win-tp']);
 const defaultEntries = 1024;
 
@@ -287,7 +292,7 @@ export class Port {
     this.#batch++;
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
-      queueMicrotask(this.#flushBound);
+      void settled.then(this.#flushBound);
     }
   }
 
@@ -309,7 +314,7 @@ export class Port {
     this.#batch++;
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
-      queueMicrotask(this.#flushBound);
+      void settled.then(this.#flushBound);
     }
   }
 

@@ -1,0 +1,98 @@
+// How a batch names its buffers: a read/write record carries its view's ArrayBuffer with an
+// absolute offset, or nothing when the previous record of the batch named the same ArrayBuffer.
+// These tests mix every kind of view in single batches and check that no record ever reads into
+// or writes from another record's bytes, and that a buffer detached before the flush fails cleanly.
+
+import { afterAll, expect, it } from 'vitest';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { describeEachBackend } from '@tpio/vitest-config/backends';
+import { useTempDir } from '@tpio/vitest-config/fixtures';
+import { createPort, usableBackends, type Port } from '../lib/index.js';
+import { errnoOf } from '../lib/errors.js';
+import { promiseIo } from './helpers.js';
+
+const fileSize = 256 * 1024;
+
+describeEachBackend(usableBackends(), (backend) => {
+  const dir = useTempDir();
+  const { path, data } = dir.randomFile('data.bin', fileSize);
+  const ports: Port[] = [];
+  const newPort = () => {
+    const port = createPort({ backend: backend as any });
+    ports.push(port);
+    return port;
+  };
+  afterAll(async () => {
+    for (const port of ports) await port.close();
+  });
+
+  it('one batch of reads into views of shared, separate, pooled, shared-memory and DataView buffers lands each in its own bytes', async () => {
+    const port = newPort();
+    const fd = openSync(path, 'r');
+    const { issue } = promiseIo(port, fd);
+    const slab = Buffer.alloc(16 * 1024, 0xee);
+    const other = new Uint8Array(8192).fill(0xee);
+    const pooled = Buffer.allocUnsafe(100).fill(0xee); // a slice of Buffer's shared pool
+    const shared = new Uint8Array(new SharedArrayBuffer(4096)).fill(0xee);
+    const dataView = new DataView(new ArrayBuffer(64), 8, 32);
+    const requests: { view: Uint8Array; position: number; offset?: number; length?: number; buffer: ArrayBufferView }[] = [
+      { buffer: slab.subarray(0, 4096), view: slab.subarray(0, 4096), position: 0 },
+      { buffer: slab.subarray(8192, 12288), view: slab.subarray(8192, 12288), position: 40960 },
+      { buffer: other, view: other.subarray(100, 300), position: 777, offset: 100, length: 200 },
+      { buffer: slab.subarray(4096, 8192), view: slab.subarray(4096, 8192), position: 12345 },
+      { buffer: pooled, view: pooled.subarray(10, 60), position: 99999, offset: 10, length: 50 },
+      { buffer: shared, view: shared.subarray(0, 4096), position: 3 },
+      { buffer: slab.subarray(12288), view: slab.subarray(12288 + 1, 12288 + 1001), position: 200000, offset: 1, length: 1000 },
+      { buffer: dataView, view: new Uint8Array(dataView.buffer, 8, 32), position: 65536 },
+    ];
+    // Issued in one tick: one batch, one native submit call.
+    const completions = await Promise.all(requests.map(({ view: _view, ...request }) => issue('read', request)));
+    for (const [i, { view, position }] of requests.entries()) {
+      expect(completions[i]!.result, `request ${i}`).toBe(0);
+      expect(completions[i]!.bytesTransferred, `request ${i}`).toBe(view.length);
+      expect(Buffer.from(view).equals(data.subarray(position, position + view.length)), `request ${i}`).toBe(true);
+    }
+    // Bytes outside every request's range are untouched.
+    expect(slab[12288]).toBe(0xee);
+    expect(other[99]).toBe(0xee);
+    expect(other[300]).toBe(0xee);
+    expect(pooled[9]).toBe(0xee);
+    expect(pooled[60]).toBe(0xee);
+    expect(new Uint8Array(dataView.buffer)[7]).toBe(0);
+    expect(new Uint8Array(dataView.buffer)[40]).toBe(0);
+    closeSync(fd);
+  });
+
+  it('one batch of writes from alternating views of two slabs writes each view at its position', async () => {
+    const port = newPort();
+    const target = dir.file('writes.bin');
+    const fd = openSync(target, 'w+');
+    const { issue } = promiseIo(port, fd);
+    const a = Buffer.from(data.subarray(0, 8192));
+    const b = Buffer.from(data.subarray(8192, 16384));
+    const writes = [a.subarray(0, 4096), b.subarray(0, 4096), a.subarray(4096), b.subarray(4096)];
+    const completions = await Promise.all(writes.map((buffer, i) => issue('write', { buffer, position: i * 4096 })));
+    for (const completion of completions) expect(completion).toMatchObject({ result: 0, bytesTransferred: 4096 });
+    closeSync(fd);
+    expect(readFileSync(target).equals(Buffer.concat(writes))).toBe(true);
+  });
+
+  it('a buffer detached after the read was issued (same tick) fails with EFAULT, and the rest of the batch still reads', async () => {
+    const port = newPort();
+    const fd = openSync(path, 'r');
+    const { issue } = promiseIo(port, fd);
+    const doomed = new ArrayBuffer(8192);
+    const survivor = Buffer.alloc(4096);
+    const first = issue('read', { buffer: new Uint8Array(doomed, 0, 4096), position: 0 });
+    const second = issue('read', { buffer: new Uint8Array(doomed, 4096, 4096), position: 4096 });
+    const third = issue('read', { buffer: survivor, position: 8192 });
+    structuredClone(doomed, { transfer: [doomed] }); // detaches it before the batch is flushed
+    expect(doomed.byteLength).toBe(0);
+    const errno = errnoOf('EFAULT');
+    expect(await first).toMatchObject({ result: errno, bytesTransferred: 0 });
+    expect(await second).toMatchObject({ result: errno, bytesTransferred: 0 });
+    expect(await third).toMatchObject({ result: 0, bytesTransferred: 4096 });
+    expect(survivor.equals(data.subarray(8192, 12288))).toBe(true);
+    closeSync(fd);
+  });
+});
