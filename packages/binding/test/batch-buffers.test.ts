@@ -11,7 +11,7 @@ import { createPort, usableBackends, type Port } from '../lib/index.js';
 import { errnoOf } from '../lib/errors.js';
 import { promiseIo } from './helpers.js';
 
-const fileSize = 256 * 1024;
+const fileSize = 2 * 1024 * 1024;
 
 describeEachBackend(usableBackends(), (backend) => {
   const dir = useTempDir();
@@ -75,6 +75,26 @@ describeEachBackend(usableBackends(), (backend) => {
     for (const completion of completions) expect(completion).toMatchObject({ result: 0, bytesTransferred: 4096 });
     closeSync(fd);
     expect(readFileSync(target).equals(Buffer.concat(writes))).toBe(true);
+  });
+
+  it('large transfers alone, several in one batch, and mixed with small ones return the file bytes', async () => {
+    // io_uring copies a lone large transfer inline and hands batches of them to its workers.
+    const port = newPort();
+    const fd = openSync(path, 'r');
+    const { issue } = promiseIo(port, fd);
+    const alone = Buffer.alloc(512 * 1024);
+    expect(await issue('read', { buffer: alone, position: 1000 })).toMatchObject({ result: 0, bytesTransferred: alone.length });
+    expect(alone.equals(data.subarray(1000, 1000 + alone.length))).toBe(true);
+    const sizes = [256 * 1024, 4096, 300 * 1024, 128 * 1024, 100, 1024 * 1024];
+    const positions = sizes.map((_size, i) => i * 200_000);
+    const buffers = sizes.map((size) => Buffer.alloc(size));
+    const completions = await Promise.all(buffers.map((buffer, i) => issue('read', { buffer, position: positions[i] })));
+    for (const [i, buffer] of buffers.entries()) {
+      const expected = data.subarray(positions[i], positions[i]! + buffer.length);
+      expect(completions[i]!.bytesTransferred).toBe(expected.length);
+      expect(buffer.subarray(0, expected.length).equals(expected)).toBe(true);
+    }
+    closeSync(fd);
   });
 
   it('a buffer detached after the read was issued (same tick) fails with EFAULT, and the rest of the batch still reads', async () => {

@@ -86,6 +86,8 @@ struct Op {
   // Issued through port.read/port.write on a descriptor bound with bindIoCompletionCallback (the
   // Windows engine then uses BindIoCompletionCallback for the handle). Other engines ignore it.
   bool bound_callback = false;
+  // Engine-private marks for the op's lifetime (io_uring: handed to io-wq).
+  uint8_t engine_flags = 0;
 
   // Backend-private bytes that live exactly as long as the op (struct statx for io_uring, the
   // OVERLAPPED for Windows). 8-byte aligned; backends static_assert that their data fits.
@@ -108,6 +110,7 @@ struct Op {
     result = 0;
     cancel_requested = false;
     bound_callback = false;
+    engine_flags = 0;
     backend = nullptr;
   }
 };

@@ -121,8 +121,10 @@ bool UringBackend::Start(std::string* error) {
 Sqe* UringBackend::NextSqe() {
   Sqe* sqe = ring_->GetSqe();
   if (sqe != nullptr) return sqe;
-  // SQ full: hand what we have to the kernel without waiting, then try once more.
+  // SQ full: hand what we have to the kernel without waiting, then try once more. The batch's
+  // SQEs now belong to the kernel: Flush() must not touch them.
   ring_->Submit(0);
+  batch_first_large_ = nullptr;
   return ring_->GetSqe();
 }
 
@@ -136,12 +138,26 @@ Backend::SubmitResult UringBackend::Submit(Op* op) {
   Sqe* sqe = NextSqe();
   if (sqe == nullptr) return SubmitResult::kDeclined;
   PrepareSqe(op, opcode, sqe);
+  if ((sqe->flags & kSqeAsync) != 0) {
+    op->engine_flags |= kEngineFlagLarge;
+    large_in_flight_++;
+    if (batch_large_++ == 0) batch_first_large_ = sqe;
+  }
   op->state.store(OpState::kRunning, std::memory_order_relaxed);
   in_flight_++;
   return SubmitResult::kAccepted;
 }
 
 void UringBackend::Flush() {
+  // A large transfer goes to io-wq (IOSQE_ASYNC) so that its copy overlaps JavaScript and the
+  // other large transfers. Alone (the only one in the batch, none in flight) there is nothing to
+  // overlap with, and the hand-off (waking a worker, then a task-work completion) costs more than
+  // copying inline in this io_uring_enter: e.g. a BYOB reader or a write stream, one op at a time.
+  if (batch_large_ == 1 && large_in_flight_ == 1 && batch_first_large_ != nullptr) {
+    batch_first_large_->flags = static_cast<uint8_t>(batch_first_large_->flags & ~kSqeAsync);
+  }
+  batch_large_ = 0;
+  batch_first_large_ = nullptr;
   // One io_uring_enter per batch.
   if (ring_->Unsubmitted() == 0) return;
   int rc = ring_->Submit(0);
@@ -204,6 +220,7 @@ void UringBackend::CompleteCqe(uint64_t user_data, int32_t res) {
   if (user_data == kCancelTag) return;  // our ASYNC_CANCEL's own result: 0, -ENOENT or -EALREADY
   Op* op = reinterpret_cast<Op*>(static_cast<uintptr_t>(user_data));
   in_flight_--;
+  if ((op->engine_flags & kEngineFlagLarge) != 0) large_in_flight_--;
   if (res == -EOPNOTSUPP && !shut_down_) {
     // The kernel knows the opcode but not for this file (filesystem or flag combination):
     // re-run it on the threads engine, as libuv does, without the caller noticing.
