@@ -6,6 +6,7 @@ export { Port, createPort, defaultPort, type BoundCompletionRoutine, type PortCa
 export { Io, type IoCompletionCallback } from './io.js';
 export { OpKind, statFields } from './protocol.js';
 export { probe, usableBackends, type ProbeReport } from './probe.js';
+export { adviseHugePages } from './memory-advice.js';
 export type { WinTpCounters } from './load.js';
 export type { FaultReport } from './load.js';
 export type {

@@ -15,6 +15,7 @@ const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 export interface NativeAddon {
   NativePort: NativePortConstructor;
   probe(): NativeProbe;
+  adviseHugePages(view: ArrayBufferView): boolean;
   protocol: { submissionWords: number; completionWords: number; statFields: number; opKindMax: number };
 }
 

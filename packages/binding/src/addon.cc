@@ -1,10 +1,11 @@
-// Module init: exports NativePort, probe() and the protocol constants lib/protocol.ts checks.
+// Module init: exports NativePort, probe(), adviseHugePages() and the protocol constants lib/protocol.ts checks.
 
 #include <napi.h>
 
 #include "core/op.h"
 #include "core/protocol.h"
 #include "core/select_backend.h"
+#include "napi/memory_advice.h"
 #include "napi/port_wrap.h"
 #include "napi/probe.h"
 
@@ -13,6 +14,7 @@ namespace {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("NativePort", tpio::napi::PortWrap::Define(env));
   exports.Set("probe", Napi::Function::New(env, tpio::napi::Probe, "probe"));
+  exports.Set("adviseHugePages", Napi::Function::New(env, tpio::napi::AdviseHugePages, "adviseHugePages"));
   Napi::Object protocol = Napi::Object::New(env);
   protocol.Set("submissionWords", tpio::protocol::kSubmissionWords);
   protocol.Set("completionWords", tpio::protocol::kCompletionWords);
