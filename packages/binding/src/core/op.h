@@ -86,6 +86,9 @@ struct Op {
   // Issued through port.read/port.write on a descriptor bound with bindIoCompletionCallback (the
   // Windows engine then uses BindIoCompletionCallback for the handle). Other engines ignore it.
   bool bound_callback = false;
+  // Test-only (TPIO_FAULTS): simulated interruptions left before the op may really run. The engine
+  // that runs the op consumes them in its EINTR retry path (core/fault_injector.h, TakeInterrupt).
+  uint8_t interrupts = 0;
 
   // Backend-private bytes that live exactly as long as the op (struct statx for io_uring, the
   // OVERLAPPED for Windows). 8-byte aligned; backends static_assert that their data fits.
@@ -108,6 +111,7 @@ struct Op {
     result = 0;
     cancel_requested = false;
     bound_callback = false;
+    interrupts = 0;
     backend = nullptr;
   }
 };
