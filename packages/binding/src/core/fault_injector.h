@@ -18,8 +18,8 @@ namespace tpio {
 //          EINTR is issued with 1 or 2 simulated interruptions (Op::interrupts) that the engine's
 //          retry path must absorb: the threads engine's blocking call reports EINTR without running
 //          and is called again; io_uring issues a NOP whose completion counts as -EINTR and re-issues
-//          the op. Callers never see EINTR. (win-tp: overlapped I/O is never interrupted; its ops
-//          ignore the simulation, only its pool-thread ops absorb it.)
+//          the op. Callers never see EINTR. (Windows calls are never interrupted: win-tp and the
+//          Windows blocking calls absorb the simulated interruption before making the call.)
 //   short  fraction of read/write/readv/writev ops of 2+ bytes whose length is cut to 1..length-1
 //   seed   PRNG seed (each port mixes in its own creation number, so runs are repeatable)
 struct FaultConfig {
