@@ -49,6 +49,11 @@ export interface FaultReport {
   considered: number;
   errors: number;
   shortened: number;
+  /** Simulated EINTR interruptions planned (an EINTR pick interrupts its op once or twice). */
+  interrupted: number;
+  /** ... and absorbed by an engine's retry path (callers never see EINTR). */
+  retried: number;
+  /** Ops picked per error name (EINTR picks are retried, not failed). */
   byError: Record<string, number>;
 }
 

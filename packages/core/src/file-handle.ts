@@ -15,6 +15,7 @@ import { CompletionQueue, type Completion, type CompletionsOptions } from './com
 import { readFileHandle, type ReadFileOptions } from './read-file.js';
 import { writeFileHandle, type WriteFileData, type WriteFileOptions } from './write-file.js';
 import { getOptions } from './options.js';
+import { closeOnCollect, forgetOnCollect } from './close-on-collect.js';
 import type { FileReadOptions, FileReadParams, FileReadResult, FileWriteResult } from './read-write-results.js';
 
 export type { FileReadOptions, FileReadParams, FileReadResult, FileWriteResult } from './read-write-results.js';
@@ -49,6 +50,7 @@ export class FileHandle {
     this.#fd = fd;
     this.#append = append;
     this.#io = port.createIo<FileHandle, Operation>(fd, FileHandle.#onCompletion, this);
+    closeOnCollect(this, fd, port);
   }
 
   static #onCompletion(handle: FileHandle, operation: Operation, result: number, bytes: number): void {
@@ -309,6 +311,7 @@ export class FileHandle {
 
   async #close(): Promise<void> {
     this.#fd = -1;
+    forgetOnCollect(this);
     try {
       if (this.#io.pending > 0) await this.#io.waitForCallbacks(false);
       await this.#issue<void>(new Operation(Call.close, Shape.none, 'close'));

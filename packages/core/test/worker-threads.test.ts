@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closeSync } from 'node:fs';
+import { fstatSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
 import { usableBackends } from '@tpio/binding';
@@ -46,10 +46,19 @@ describeEachBackend(usableBackends(), (backend) => {
         worker.once('error', reject);
       });
       await new Promise((resolve) => setTimeout(resolve, 20));
+      const file = statSync(path);
       expect(await worker.terminate()).toBe(1);
-      // tpio does not close a terminated worker's descriptors (node closes its FileHandles then):
-      // close it here, or Windows cannot remove the temp directory (the file stays delete-pending).
-      closeSync(fd);
+      // The worker's descriptor is closed with its environment, as node closes its FileHandles
+      // (the number may already have been reused by another open: then it is another file).
+      let stillOurs: boolean;
+      try {
+        const stats = fstatSync(fd);
+        stillOurs = stats.ino === file.ino && stats.dev === file.dev;
+      } catch (error) {
+        expect((error as NodeJS.ErrnoException).code).toBe('EBADF');
+        stillOurs = false;
+      }
+      expect(stillOurs).toBe(false);
       // The process is still fine: the main thread keeps reading.
       await using handle = await open(path);
       expect((await handle.read(Buffer.alloc(8), 0, 8, 0)).buffer.equals(data.subarray(0, 8))).toBe(true);

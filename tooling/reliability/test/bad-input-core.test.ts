@@ -59,7 +59,9 @@ const pathValue = fc.oneof(
   fc.constantFrom(existing, join(scratch, 'new.bin'), join(scratch, 'missing', 'x'), scratch, `${scratch}/a\0b`, ''),
   fc.constantFrom(existing, scratch).map((path) => Buffer.from(path)),
   fc.constant(new URL(`file://${existing}`)),
-  value,
+  // A string value as a path names a file in the scratch folder: relative, it would create files
+  // like 'rw+x' in the package folder (writeFile, appendFile, open with 'w').
+  value.map((v) => (typeof v === 'string' ? join(scratch, v) : v)),
 );
 const handleMethods = ['read', 'write', 'readv', 'writev', 'stat', 'truncate', 'sync', 'datasync', 'readFile', 'writeFile', 'appendFile', 'chunks', 'readMany'] as const;
 

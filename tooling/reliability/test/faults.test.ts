@@ -24,10 +24,33 @@ describe('core and stream under fault injection', () => {
           expect(report.violations).toEqual([]);
           expect(child.status).toBe(0);
           expect(report.faults.errors).toBeGreaterThan(0);
+          expect(report.faults.retried).toBe(report.faults.interrupted);
         } finally {
           rmSync(scratch, { recursive: true, force: true });
         }
       }, 120_000);
     }
+
+    // EINTR only: node retries interrupted reads and writes, so must tpio. Every call succeeds,
+    // reads byte-exact and writes verified, and every simulated interruption was retried.
+    it(`[${backend}] rate=0.3,errors=EINTR: callers never see EINTR`, () => {
+      const scratch = mkdtempSync(join(tmpdir(), 'tpio-rel-faults-core-'));
+      try {
+        const child = runNode([fixture('faults-core.mjs'), scratch], { env: { TPIO_FAULTS: 'rate=0.3,errors=EINTR,seed=5', TPIO_BACKEND: backend }, timeout: 90_000 });
+        expect(child.signal).toBeNull();
+        if (child.status !== 0 && child.stdout === '') throw new Error(child.stderr);
+        const report = JSON.parse(child.stdout);
+        console.log(`[${report.backend}] EINTR only: ${JSON.stringify(report.counts)}; interrupted ${report.faults.interrupted}, retried ${report.faults.retried}`);
+        expect(report.violations).toEqual([]);
+        expect(child.status).toBe(0);
+        for (const key of Object.keys(report.counts)) if (key !== 'streams') expect(key).toMatch(/:ok$/);
+        expect(report.counts['stream:ok']).toBe(30);
+        expect(report.faults.errors).toBe(0);
+        expect(report.faults.interrupted).toBeGreaterThan(1000);
+        expect(report.faults.retried).toBe(report.faults.interrupted);
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
+      }
+    }, 120_000);
   }
 });

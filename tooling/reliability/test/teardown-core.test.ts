@@ -38,6 +38,16 @@ for (const backend of backends) {
       expect(child.status).toBe(0);
     }, 150_000);
 
+    it('idle handles never closed are closed on garbage collection, with the warnings node:fs gives', () => {
+      const child = runNode(['--expose-gc', script, 'gc-closes', file], { env });
+      expect(child.status).toBe(0);
+      const report = JSON.parse(child.stdout);
+      expect(report.node).toMatchObject({ opened: 20, left: 0 });
+      // Node collects FileHandles too: whatever it closed, core closes, with the same warnings.
+      expect(report.core).toEqual({ ...report.node });
+      expect(report.core.warnings).toContain('Warning  Closing file descriptor N on garbage collection');
+    }, 150_000);
+
     it('process.exit() with core reads in flight', () => {
       for (let round = 0; round < 3; round++) {
         const child = runNode([script, 'exit', file], { env });

@@ -17,6 +17,8 @@ std::atomic<uint64_t> g_ports{0};
 std::atomic<uint64_t> g_considered{0};
 std::atomic<uint64_t> g_errors{0};
 std::atomic<uint64_t> g_shortened{0};
+std::atomic<uint64_t> g_interrupted{0};
+std::atomic<uint64_t> g_retried{0};
 std::atomic<uint64_t> g_by_error[8];
 
 // uv's codes are the platform's negative errnos on Unix and uv's fixed ones on Windows: the same
@@ -98,9 +100,14 @@ FaultCounters FaultTotals() {
   totals.considered = g_considered.load();
   totals.errors = g_errors.load();
   totals.shortened = g_shortened.load();
+  totals.interrupted = g_interrupted.load();
+  totals.retried = g_retried.load();
   for (int i = 0; i < 8; i++) totals.by_error[i] = g_by_error[i].load();
   return totals;
 }
+
+// Relaxed: statistics only, read after the ops completed (the completion path orders them).
+void NoteInterruptRetried() { g_retried.fetch_add(1, std::memory_order_relaxed); }
 
 FaultInjector::FaultInjector() : config_(Faults()), state_(config_.seed * 0x9E3779B97F4A7C15ull + g_ports.fetch_add(1)) {}
 
@@ -119,8 +126,14 @@ int32_t FaultInjector::Apply(Op* op) {
   if (config_.rate > 0 && Next() < config_.rate) {
     size_t pick = static_cast<size_t>(Next() * static_cast<double>(config_.errors.size()));
     if (pick >= config_.errors.size()) pick = config_.errors.size() - 1;
-    g_errors.fetch_add(1, std::memory_order_relaxed);
     if (pick < 8) g_by_error[pick].fetch_add(1, std::memory_order_relaxed);
+    if (config_.errors[pick] == UV_EINTR) {
+      // Issued, but interrupted once or twice first: the engine's retry path must absorb it.
+      op->interrupts = Next() < 0.25 ? 2 : 1;
+      g_interrupted.fetch_add(op->interrupts, std::memory_order_relaxed);
+      return 0;
+    }
+    g_errors.fetch_add(1, std::memory_order_relaxed);
     return config_.errors[pick];
   }
   if (config_.short_rate > 0 && Shortenable(op->kind) && Next() < config_.short_rate) {

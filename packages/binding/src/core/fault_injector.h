@@ -1,7 +1,7 @@
 #pragma once
 // Test-only fault injection, applied by the native port to every engine: TPIO_FAULTS (read once per
-// process) makes a chosen fraction of ops fail without being issued, or shortens reads and writes.
-// Unset (the normal case) it costs one predictable branch per op.
+// process) makes a chosen fraction of ops fail without being issued, interrupts them (EINTR), or
+// shortens reads and writes. Unset (the normal case) it costs one predictable branch per op.
 
 #include <cstdint>
 #include <string>
@@ -13,7 +13,13 @@ namespace tpio {
 
 // TPIO_FAULTS="rate=0.05,errors=EIO:ENOSPC:EINTR,short=0.05,seed=1"
 //   rate   fraction of ops (all kinds but close) that fail with one of `errors`, never issued
-//   errors negative errnos to pick from, by name (EIO, ENOSPC, EINTR, EAGAIN, ENOMEM, EACCES, EBADF)
+//   errors negative errnos to pick from, by name (EIO, ENOSPC, EINTR, EAGAIN, ENOMEM, EACCES, EBADF).
+//          EINTR is not a failure: as libuv, tpio retries interrupted calls, so an op picked for
+//          EINTR is issued with 1 or 2 simulated interruptions (Op::interrupts) that the engine's
+//          retry path must absorb: the threads engine's blocking call reports EINTR without running
+//          and is called again; io_uring issues a NOP whose completion counts as -EINTR and re-issues
+//          the op. Callers never see EINTR. (Windows calls are never interrupted: win-tp and the
+//          Windows blocking calls absorb the simulated interruption before making the call.)
 //   short  fraction of read/write/readv/writev ops of 2+ bytes whose length is cut to 1..length-1
 //   seed   PRNG seed (each port mixes in its own creation number, so runs are repeatable)
 struct FaultConfig {
@@ -34,9 +40,24 @@ struct FaultCounters {
   uint64_t considered = 0;
   uint64_t errors = 0;
   uint64_t shortened = 0;
+  uint64_t interrupted = 0;   // simulated interruptions planned (EINTR picks, 1 or 2 each)
+  uint64_t retried = 0;       // ... and absorbed by an engine's retry path
   uint64_t by_error[8] = {};  // parallel to FaultConfig::errors (first 8)
 };
 FaultCounters FaultTotals();
+
+// Counts one simulated interruption absorbed by a retry path (any thread).
+void NoteInterruptRetried();
+
+// Engine side (the thread running the op): true when a simulated interruption is due, i.e. the
+// attempt about to be made must instead report EINTR having done nothing. Owners of the op only:
+// the threads engine's worker, or the JS thread for io_uring.
+inline bool TakeInterrupt(Op* op) {
+  if (op->interrupts == 0) return false;
+  op->interrupts--;
+  NoteInterruptRetried();
+  return true;
+}
 
 // One per port (JS thread only): decides the fate of each op.
 class FaultInjector {
@@ -44,7 +65,7 @@ class FaultInjector {
   FaultInjector();
   bool enabled() const { return config_.enabled; }
   // Returns a negative errno to complete `op` with instead of issuing it, or 0 to issue it (its
-  // length possibly reduced).
+  // length possibly reduced, or with Op::interrupts set).
   int32_t Apply(Op* op);
 
  private:

@@ -88,6 +88,9 @@ struct Op {
   bool bound_callback = false;
   // Engine-private marks for the op's lifetime (io_uring: handed to io-wq).
   uint8_t engine_flags = 0;
+  // Test-only (TPIO_FAULTS): simulated interruptions left before the op may really run. The engine
+  // that runs the op consumes them in its EINTR retry path (core/fault_injector.h, TakeInterrupt).
+  uint8_t interrupts = 0;
 
   // Backend-private bytes that live exactly as long as the op (struct statx for io_uring, the
   // OVERLAPPED for Windows). 8-byte aligned; backends static_assert that their data fits.
@@ -111,6 +114,7 @@ struct Op {
     cancel_requested = false;
     bound_callback = false;
     engine_flags = 0;
+    interrupts = 0;
     backend = nullptr;
   }
 };

@@ -131,6 +131,7 @@ constexpr uint32_t kStatxBtime = 0x800u;       // STATX_BTIME
 
 // enum io_uring_op: the opcodes tpio issues (the numbers are ABI).
 enum Opcode : uint8_t {
+  kOpNop = 0,            // IORING_OP_NOP (5.1): stands in for an interrupted attempt (TPIO_FAULTS)
   kOpReadv = 1,          // IORING_OP_READV (5.1)
   kOpWritev = 2,         // IORING_OP_WRITEV (5.1)
   kOpFsync = 3,          // IORING_OP_FSYNC (5.1)

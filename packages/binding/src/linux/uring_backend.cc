@@ -13,6 +13,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "core/fault_injector.h"
 #include "linux/uring_ops.h"
 #include "linux/uring_probe.h"
 #include "linux/uring_syscalls.h"
@@ -137,15 +138,41 @@ Backend::SubmitResult UringBackend::Submit(Op* op) {
   if (ring_->Sqpoll() && CredentialsChanged()) return SubmitResult::kDeclined;
   Sqe* sqe = NextSqe();
   if (sqe == nullptr) return SubmitResult::kDeclined;
+  Issue(op, opcode, sqe);
+  // Re-issues (Reissue) are submitted by OnReadable, outside any batch: only Submit counts here.
+  if ((op->engine_flags & kEngineFlagLarge) != 0 && batch_large_++ == 0) batch_first_large_ = sqe;
+  return SubmitResult::kAccepted;
+}
+
+void UringBackend::Issue(Op* op, uint8_t opcode, Sqe* sqe) {
   PrepareSqe(op, opcode, sqe);
+  if (op->interrupts != 0) [[unlikely]] {
+    // Test-only (TPIO_FAULTS): this attempt is interrupted. A NOP stands in for it, and its CQE is
+    // taken as -EINTR with nothing transferred (CompleteCqe), which is what sends the op through
+    // the real retry path below.
+    *sqe = Sqe{};
+    sqe->opcode = kOpNop;
+    sqe->fd = -1;
+    sqe->user_data = reinterpret_cast<uintptr_t>(op);
+  }
   if ((sqe->flags & kSqeAsync) != 0) {
+    // Counted until its CQE: Flush() copies a lone large transfer inline.
     op->engine_flags |= kEngineFlagLarge;
     large_in_flight_++;
-    if (batch_large_++ == 0) batch_first_large_ = sqe;
   }
   op->state.store(OpState::kRunning, std::memory_order_relaxed);
   in_flight_++;
-  return SubmitResult::kAccepted;
+}
+
+void UringBackend::Reissue(Op* op) {
+  // Under SQPOLL after a privilege drop, or with the SQ full even after a submit, the threads
+  // engine takes the op (its blocking calls retry EINTR too).
+  Sqe* sqe = ring_->Sqpoll() && CredentialsChanged() ? nullptr : NextSqe();
+  if (sqe == nullptr) {
+    sink_->Resubmit(op);
+    return;
+  }
+  Issue(op, OpcodeFor(*op), sqe);  // submitted by OnReadable() after this drain
 }
 
 void UringBackend::Flush() {
@@ -193,7 +220,9 @@ void UringBackend::OnReadable() {
   (void)ignored;
   if (ring_->Unsubmitted() > 0) ring_->Submit(0);
   if (ring_->CqOverflowed()) Enter(ring_->Fd(), 0, 0, kEnterGetevents);  // flush NODROP backlog
-  if (Drain(max_per_wake_)) {
+  bool more = Drain(max_per_wake_);
+  if (ring_->Unsubmitted() > 0) ring_->Submit(0);  // ops re-issued by this drain (EINTR)
+  if (more) {
     // Bounded work per wake-up: more CQEs remain, so make the eventfd readable again and let
     // the loop run its other handles (timers, sockets) before we continue.
     uint64_t one = 1;
@@ -220,12 +249,33 @@ void UringBackend::CompleteCqe(uint64_t user_data, int32_t res) {
   if (user_data == kCancelTag) return;  // our ASYNC_CANCEL's own result: 0, -ENOENT or -EALREADY
   Op* op = reinterpret_cast<Op*>(static_cast<uintptr_t>(user_data));
   in_flight_--;
-  if ((op->engine_flags & kEngineFlagLarge) != 0) large_in_flight_--;
+  if ((op->engine_flags & kEngineFlagLarge) != 0) {
+    op->engine_flags &= static_cast<uint8_t>(~kEngineFlagLarge);
+    large_in_flight_--;
+  }
   if (res == -EOPNOTSUPP && !shut_down_) {
     // The kernel knows the opcode but not for this file (filesystem or flag combination):
     // re-run it on the threads engine, as libuv does, without the caller noticing.
     sink_->Resubmit(op);
     return;
+  }
+  if (op->interrupts != 0) [[unlikely]] {
+    // Test-only: the NOP that stood in for an interrupted attempt (Issue) completed.
+    TakeInterrupt(op);
+    res = -EINTR;
+  }
+  if (res == -EINTR) [[unlikely]] {
+    // Interrupted before anything was transferred: libuv retries EINTR, and so do we, unless the
+    // op was being cancelled (or the port is shutting down), where ECANCELED is the honest result.
+    // close(2) is never retried: the descriptor is gone either way (as in the threads engine).
+    if (op->kind == OpKind::kClose) {
+      res = 0;
+    } else if (!shut_down_ && !op->cancel_requested) {
+      Reissue(op);
+      return;
+    } else {
+      res = -ECANCELED;
+    }
   }
   FinishOp(op, res);
   op->state.store(OpState::kDone, std::memory_order_release);

@@ -45,6 +45,10 @@ class UringBackend final : public Backend {
   // Hands up to `limit` CQEs to the sink; true if more were left in the ring.
   bool Drain(uint32_t limit);
   void CompleteCqe(uint64_t user_data, int32_t res);
+  // Fills `sqe` for `op` (a NOP while a simulated interruption is due) and counts it in flight.
+  void Issue(Op* op, uint8_t opcode, Sqe* sqe);
+  // An accepted op whose attempt reported -EINTR: issue it again (here, or on the threads engine).
+  void Reissue(Op* op);
   // SQPOLL only: true once the process's credentials differ from the ring creator's.
   bool CredentialsChanged();
 

@@ -8,6 +8,7 @@
 #include "core/protocol.h"
 #include "core/select_backend.h"
 #include "napi/op_decoder.h"
+#include "threadpool/blocking_ops.h"
 
 namespace tpio::napi {
 
@@ -34,7 +35,8 @@ Port* Port::Create(napi_env env, const std::string& backend, unsigned threads, u
   return port;
 }
 
-Port::Port(napi_env env, unsigned entries) : env_(env), entries_(entries), ops_(std::make_unique<Op[]>(entries)) {
+Port::Port(napi_env env, unsigned entries)
+    : env_(env), entries_(entries), ops_(std::make_unique<Op[]>(entries)), closing_owned_(std::make_unique<bool[]>(entries)) {
   for (unsigned i = 0; i < entries; i++) ops_[i].slot = i;
   ready_.reserve(entries);
 }
@@ -104,6 +106,7 @@ void Port::Submit(napi_env env, uint32_t count, const napi_value* views) {
     int32_t error = DecodeOp(env, words, value, op);
     // Test-only (TPIO_FAULTS): fail the op without issuing it, or shorten it, on every engine.
     if (error == 0 && faults_.enabled()) error = faults_.Apply(op);
+    if (error == 0 && op->kind == OpKind::kClose) closing_owned_[slot] = owned_fds_.erase(op->fd) > 0;
     if (error != 0) {
       op->result = error;
       op->state.store(OpState::kDone, std::memory_order_relaxed);
@@ -168,6 +171,12 @@ void Port::Deliver() {
   const size_t count = ready_.size();  // <= entries_: each in-flight op completes once
   for (size_t i = 0; i < count; i++) {
     Op* op = ready_[i];
+    // Descriptor ownership (also while released: an open that finished during shutdown is ours).
+    if (op->kind == OpKind::kOpen) [[unlikely]] {
+      if (op->result >= 0) owned_fds_.insert(op->result);
+    } else if (op->kind == OpKind::kClose && op->result == kErrCanceled && closing_owned_[op->slot]) [[unlikely]] {
+      owned_fds_.insert(op->fd);  // cancelled before it ran: the descriptor is still open, still ours
+    }
     if (!released_) {
       completions_[i * p::kCompletionWords] = static_cast<int32_t>(op->slot);
       completions_[i * p::kCompletionWords + 1] = op->result;
@@ -204,22 +213,25 @@ void Port::Deliver() {
 void Port::OnEnvCleanup(napi_async_cleanup_hook_handle, void* data) {
   // The environment (a worker thread or the main thread) is going away with this port still open:
   // nothing may reach JavaScript again, and nothing may be in flight once its memory is freed.
-  static_cast<Port*>(data)->Release();
+  // Descriptors opened through it and never closed are closed too, as node's FileHandle does.
+  static_cast<Port*>(data)->Release(/*close_owned=*/true);
 }
 
-void Port::Release() {
+void Port::Release(bool close_owned) {
   if (released_) return;
   released_ = true;
   if (owner_ != nullptr) *owner_ = nullptr;
   owner_ = nullptr;
-  ShutdownAndClose();
+  ShutdownAndClose(close_owned);
 }
 
-void Port::ShutdownAndClose() {
+void Port::ShutdownAndClose(bool close_owned) {
   // Blocks until every accepted op has completed: buffers are about to be released.
   backend_->Shutdown();
   if (fallback_) fallback_->Shutdown();
-  Deliver();  // drops what completed during shutdown (released_ is set)
+  Deliver();  // drops what completed during shutdown (released_ is set), but keeps fd ownership
+  // Only now: no op in flight can still use (or be about to open or close) one of these.
+  if (close_owned) CloseOwnedDescriptors();
   if (on_completions_ref_) napi_delete_reference(env_, on_completions_ref_);
   if (submissions_ref_) napi_delete_reference(env_, submissions_ref_);
   if (completions_ref_) napi_delete_reference(env_, completions_ref_);
@@ -231,6 +243,18 @@ void Port::ShutdownAndClose() {
   backend_->Close([this] { OnHandleClosed(); });
   if (fallback_) fallback_->Close([this] { OnHandleClosed(); });
   uv_close(reinterpret_cast<uv_handle_t*>(&async_), [](uv_handle_t* handle) { static_cast<Port*>(handle->data)->OnHandleClosed(); });
+}
+
+void Port::CloseOwnedDescriptors() {
+  // Synchronously, on this (ending) thread, through the threads engine's own close: the platform's
+  // close(2), or on Windows the CRT descriptor with its thread-pool binding released first.
+  for (int32_t fd : owned_fds_) {
+    Op op;
+    op.kind = OpKind::kClose;
+    op.fd = fd;
+    pool::RunBlocking(&op);
+  }
+  owned_fds_.clear();
 }
 
 void Port::OnHandleClosed() {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "core/backend.h"
@@ -34,7 +35,9 @@ class Port final : public CompletionSink {
   // JS thread: best-effort cancel of the op in `slot`.
   void Cancel(uint32_t slot);
   // JS thread: stop everything, wait for in-flight ops, close handles, free this (asynchronously).
-  void Release();
+  // `close_owned`: the environment is ending, so also close the descriptors this port opened and
+  // that were not closed through it (node's FileHandle closes its fd when its environment goes).
+  void Release(bool close_owned = false);
   // The wrapper's pointer to this port, nulled when the environment releases the port first.
   void SetOwner(Port** owner) { owner_ = owner; }
 
@@ -52,7 +55,8 @@ class Port final : public CompletionSink {
   static void OnEnvCleanup(napi_async_cleanup_hook_handle handle, void* data);
   Backend* Fallback();
   void Deliver();
-  void ShutdownAndClose();
+  void ShutdownAndClose(bool close_owned);
+  void CloseOwnedDescriptors();
   void OnHandleClosed();
   void SetActive(bool active);
 
@@ -80,6 +84,11 @@ class Port final : public CompletionSink {
   bool released_ = false;
   int open_handles_ = 0;
   Port** owner_ = nullptr;
+  // JS thread: descriptors returned by this port's opens and not yet closed through it. Never one
+  // the caller passed in. A close takes its fd out when submitted (from then on the number may be
+  // reused by a concurrent open) and puts it back if the close was cancelled before it ran.
+  std::unordered_set<int32_t> owned_fds_;
+  std::unique_ptr<bool[]> closing_owned_;  // per slot: that slot's close op took an owned fd out
   FaultInjector faults_;  // test-only, TPIO_FAULTS
 };
 

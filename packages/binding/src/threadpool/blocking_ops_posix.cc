@@ -1,5 +1,5 @@
-// The blocking calls of the threads engine on POSIX systems. EINTR is retried; every other failure
-// is returned as a negative errno, as libuv does.
+// The blocking calls of the threads engine on POSIX systems. EINTR is retried (as libuv's uv_fs_*
+// do), so callers never see it; every other failure is returned as a negative errno.
 
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -16,6 +16,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "core/fault_injector.h"
 #include "core/stat_fields.h"
 
 namespace tpio::pool {
@@ -26,10 +27,19 @@ static_assert(offsetof(IoVec, length) == offsetof(struct iovec, iov_len), "IoVec
 
 namespace {
 
+// Runs `call` until it is not interrupted. A test build under TPIO_FAULTS may plan simulated
+// interruptions on the op: such an attempt reports EINTR without making the call, exactly what a
+// signal arriving before any data moved does, and goes around the same loop.
 template <typename Call>
-int64_t Retry(Call call) {
+int64_t Retry(Op* op, Call call) {
   for (;;) {
-    int64_t result = call();
+    int64_t result;
+    if (TakeInterrupt(op)) {
+      result = -1;
+      errno = EINTR;
+    } else {
+      result = call();
+    }
     if (result >= 0) return result;
     if (errno != EINTR) return -errno;
   }
@@ -51,16 +61,16 @@ int32_t StatPath(Op* op, bool follow) {
     dirfd = op->fd;
     flags = AT_EMPTY_PATH;
   }
-  int64_t result = Retry([&] { return statx(dirfd, path, flags, STATX_BASIC_STATS | STATX_BTIME, &buffer); });
+  int64_t result = Retry(op, [&] { return statx(dirfd, path, flags, STATX_BASIC_STATS | STATX_BTIME, &buffer); });
   if (result < 0) return static_cast<int32_t>(result);
   FillStatFromStatx(op->stat_out, buffer);
   return 0;
 #else
   struct stat buffer;
   int64_t result;
-  if (op->kind == OpKind::kFstat) result = Retry([&] { return fstat(op->fd, &buffer); });
-  else if (follow) result = Retry([&] { return stat(op->path, &buffer); });
-  else result = Retry([&] { return lstat(op->path, &buffer); });
+  if (op->kind == OpKind::kFstat) result = Retry(op, [&] { return fstat(op->fd, &buffer); });
+  else if (follow) result = Retry(op, [&] { return stat(op->path, &buffer); });
+  else result = Retry(op, [&] { return lstat(op->path, &buffer); });
   if (result < 0) return static_cast<int32_t>(result);
   FillStatFromStat(op->stat_out, buffer);
   return 0;
@@ -72,7 +82,7 @@ int32_t CopyRange(Op* op) {
   off_t in = op->position;
   off_t out = op->position_out;
   size_t length = op->length64 > INT32_MAX ? INT32_MAX : static_cast<size_t>(op->length64);
-  int64_t result = Retry([&] {
+  int64_t result = Retry(op, [&] {
     return copy_file_range(op->fd, op->position < 0 ? nullptr : &in, op->fd_out,
                            op->position_out < 0 ? nullptr : &out, length, 0);
   });
@@ -85,7 +95,7 @@ int32_t CopyRange(Op* op) {
 
 int32_t Allocate(Op* op) {
 #ifdef __linux__
-  return static_cast<int32_t>(Retry([&] { return fallocate(op->fd, static_cast<int>(op->mode), op->position, op->length64); }));
+  return static_cast<int32_t>(Retry(op, [&] { return fallocate(op->fd, static_cast<int>(op->mode), op->position, op->length64); }));
 #else
   int error = posix_fallocate(op->fd, op->position, op->length64);
   return -error;
@@ -99,35 +109,35 @@ int32_t RunBlocking(Op* op) {
   const off_t position = op->position;
   switch (op->kind) {
     case OpKind::kRead:
-      return Clamp(Retry([&] {
+      return Clamp(Retry(op, [&] {
         return position < 0 ? read(fd, op->data, op->length) : pread(fd, op->data, op->length, position);
       }));
     case OpKind::kWrite:
-      return Clamp(Retry([&] {
+      return Clamp(Retry(op, [&] {
         return position < 0 ? write(fd, op->data, op->length) : pwrite(fd, op->data, op->length, position);
       }));
     case OpKind::kReadv: {
       auto* iov = reinterpret_cast<const struct iovec*>(op->iov);
       // Reads may be capped at IOV_MAX buffers (a short read); writes must not be silently cut.
       int count = static_cast<int>(op->iov_count > IOV_MAX ? IOV_MAX : op->iov_count);
-      return Clamp(Retry([&] { return position < 0 ? readv(fd, iov, count) : preadv(fd, iov, count, position); }));
+      return Clamp(Retry(op, [&] { return position < 0 ? readv(fd, iov, count) : preadv(fd, iov, count, position); }));
     }
     case OpKind::kWritev: {
       auto* iov = reinterpret_cast<const struct iovec*>(op->iov);
       if (op->iov_count > IOV_MAX) return -EINVAL;
       int count = static_cast<int>(op->iov_count);
-      return Clamp(Retry([&] { return position < 0 ? writev(fd, iov, count) : pwritev(fd, iov, count, position); }));
+      return Clamp(Retry(op, [&] { return position < 0 ? writev(fd, iov, count) : pwritev(fd, iov, count, position); }));
     }
     case OpKind::kFsync:
-      return static_cast<int32_t>(Retry([&] { return fsync(fd); }));
+      return static_cast<int32_t>(Retry(op, [&] { return fsync(fd); }));
     case OpKind::kFdatasync:
 #ifdef __APPLE__
-      return static_cast<int32_t>(Retry([&] { return fsync(fd); }));
+      return static_cast<int32_t>(Retry(op, [&] { return fsync(fd); }));
 #else
-      return static_cast<int32_t>(Retry([&] { return fdatasync(fd); }));
+      return static_cast<int32_t>(Retry(op, [&] { return fdatasync(fd); }));
 #endif
     case OpKind::kOpen:
-      return static_cast<int32_t>(Retry([&] { return open(op->path, op->open_flags | O_CLOEXEC, op->mode); }));
+      return static_cast<int32_t>(Retry(op, [&] { return open(op->path, op->open_flags | O_CLOEXEC, op->mode); }));
     case OpKind::kClose: {
       // close(2) must not be retried on EINTR: the descriptor is gone either way.
       int result = close(fd);
@@ -140,7 +150,7 @@ int32_t RunBlocking(Op* op) {
     case OpKind::kLstat:
       return StatPath(op, false);
     case OpKind::kFtruncate:
-      return static_cast<int32_t>(Retry([&] { return ftruncate(fd, op->length64); }));
+      return static_cast<int32_t>(Retry(op, [&] { return ftruncate(fd, op->length64); }));
     case OpKind::kFallocate:
       return Allocate(op);
     case OpKind::kCopyFileRange:

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "core/errno.h"
+#include "core/fault_injector.h"
 #include "core/stat_fields.h"
 #include "win/tp_io_handles.h"
 #include "win/tp_io_open.h"
@@ -236,6 +237,11 @@ int32_t Allocate(Op* op, HANDLE handle) {
 }  // namespace
 
 int32_t RunBlocking(Op* op) {
+  // Windows file calls are not interrupted by signals, so there is no EINTR to retry. A simulated
+  // interruption (TPIO_FAULTS, test-only) is an attempt that did nothing: absorb it and make the
+  // call, as the POSIX retry loop does.
+  while (TakeInterrupt(op)) {
+  }
   switch (op->kind) {
     case OpKind::kRead:
     case OpKind::kReadv:

@@ -24,7 +24,9 @@ unsigned DefaultThreadCount() {
 }  // namespace
 
 ThreadpoolBackend::ThreadpoolBackend(const BackendContext& context)
-    : sink_(context.sink), thread_count_(context.threads ? context.threads : DefaultThreadCount()) {}
+    : sink_(context.sink), thread_count_(context.threads ? context.threads : DefaultThreadCount()), queue_(context.entries) {
+  batch_.reserve(context.entries);
+}
 
 ThreadpoolBackend::~ThreadpoolBackend() { Shutdown(); }
 
@@ -40,7 +42,7 @@ void ThreadpoolBackend::Flush() {
   bool wake;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    queue_.insert(queue_.end(), batch_.begin(), batch_.end());
+    for (Op* op : batch_) queue_.push_back(op);
     wake = idle_ > 0;
   }
   batch_.clear();
@@ -51,9 +53,7 @@ void ThreadpoolBackend::Flush() {
 void ThreadpoolBackend::Cancel(Op* op) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    auto it = std::find(queue_.begin(), queue_.end(), op);
-    if (it == queue_.end()) return;  // already running or done: it completes with its real result
-    queue_.erase(it);
+    if (!queue_.erase(op)) return;  // already running or done: it completes with its real result
   }
   op->result = kErrCanceled;
   op->state.store(OpState::kDone, std::memory_order_release);
@@ -66,8 +66,7 @@ void ThreadpoolBackend::Shutdown() {
     std::lock_guard<std::mutex> lock(mutex_);
     if (stopping_ && workers_.empty()) return;
     stopping_ = true;
-    cancelled.assign(queue_.begin(), queue_.end());
-    queue_.clear();
+    queue_.drain_to(&cancelled);
   }
   // Ops submitted but never flushed are cancelled too.
   cancelled.insert(cancelled.end(), batch_.begin(), batch_.end());
@@ -109,8 +108,7 @@ void ThreadpoolBackend::WorkerMain() {
       size_t share = (queue_.size() + thread_count_ - 1) / thread_count_;
       size_t take = std::clamp<size_t>(share, 1, kMaxGrab);
       for (size_t i = 0; i < take; i++) {
-        Op* op = queue_.front();
-        queue_.pop_front();
+        Op* op = queue_.pop_front();
         op->state.store(OpState::kRunning, std::memory_order_relaxed);
         grabbed.push_back(op);
       }

@@ -4,12 +4,12 @@
 // complete them in one batch, because a cross-thread wake-up costs far more than a cached pread.
 
 #include <condition_variable>
-#include <deque>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include "core/backend.h"
+#include "threadpool/op_ring.h"
 
 namespace tpio::pool {
 
@@ -38,7 +38,7 @@ class ThreadpoolBackend final : public Backend {
 
   std::mutex mutex_;
   std::condition_variable work_ready_;
-  std::deque<Op*> queue_;   // guarded by mutex_
+  OpRing queue_;            // guarded by mutex_; sized for the port's entries, never reallocated
   unsigned idle_ = 0;       // guarded by mutex_: workers waiting on work_ready_
   bool stopping_ = false;   // guarded by mutex_
   std::vector<std::thread> workers_;

@@ -13,6 +13,7 @@
 #include <atomic>
 
 #include "core/errno.h"
+#include "core/fault_injector.h"
 #include "win/overlapped_op.h"
 #include "win/tp_io_decision.h"
 #include "win/tp_io_handles.h"
@@ -94,6 +95,10 @@ void TpIoBackend::Finish(Op* op, int32_t result) {
 }
 
 Backend::SubmitResult TpIoBackend::Submit(Op* op) {
+  // Overlapped I/O and pool work items are not interrupted by signals: a simulated interruption
+  // (TPIO_FAULTS, test-only) is an attempt that did nothing, absorbed as the threads engine does.
+  while (TakeInterrupt(op)) {
+  }
   switch (op->kind) {
     case OpKind::kRead:
     case OpKind::kWrite:

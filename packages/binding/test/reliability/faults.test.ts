@@ -1,7 +1,8 @@
-// Fault injection at the native port (TPIO_FAULTS, test-only): a fraction of ops fail with EIO,
-// ENOSPC or EINTR without being issued, another fraction is shortened. Every read must either fail
-// with an injected error or return the file's bytes; every byte a write reports must be in the file
-// after fsync; nothing may hang. Runs in child processes (the variable is read once per process).
+// Fault injection at the native port (TPIO_FAULTS, test-only): a fraction of ops fail with EIO or
+// ENOSPC without being issued, another is interrupted (EINTR) and must be retried by the engine,
+// another is shortened. Every read must either fail with an injected error or return the file's
+// bytes; every byte a write reports must be in the file after fsync; EINTR never reaches a callback;
+// nothing may hang. Runs in child processes (the variable is read once per process).
 
 import { expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -33,6 +34,27 @@ describeEachBackend(usableBackends(), (backend) => {
       expect(report.faults.shortened).toBeGreaterThan(0);
       expect(report.counts.shortReads).toBeGreaterThan(0);
       expect(report.counts.shortWrites).toBeGreaterThan(0);
+      // Every simulated interruption went through an engine's retry path.
+      expect(report.faults.interrupted).toBeGreaterThan(0);
+      expect(report.faults.retried).toBe(report.faults.interrupted);
     });
   }
+
+  it('interrupted ops (EINTR only) are retried: every read and write succeeds, byte-exact', () => {
+    const child = spawnSync(process.execPath, [childPath, backend, path, dir.path], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, TPIO_FAULTS: 'rate=0.5,errors=EINTR,seed=3' },
+    });
+    expect(child.signal).toBeNull();
+    expect(child.stderr).toBe('');
+    const report = JSON.parse(child.stdout);
+    console.log(`[${backend}] EINTR only: ${JSON.stringify(report.counts)}, interrupted ${report.faults.interrupted}, retried ${report.faults.retried}`);
+    expect(report.violations).toEqual([]);
+    expect(child.status).toBe(0);
+    expect(report.counts).toMatchObject({ readErrors: 0, writeErrors: 0, fsyncRetries: 0, openErrors: 0, shortReads: 0, shortWrites: 0 });
+    expect(report.faults.errors).toBe(0);
+    expect(report.faults.interrupted).toBeGreaterThan(1000);
+    expect(report.faults.retried).toBe(report.faults.interrupted);
+  });
 });
