@@ -101,18 +101,21 @@ describeEachBackend(usableBackends(), (backend) => {
     const port = newPort();
     const fd = openSync(path, 'r');
     const { issue } = promiseIo(port, fd);
-    const doomed = new ArrayBuffer(8192);
-    const survivor = Buffer.alloc(4096);
-    const first = issue('read', { buffer: new Uint8Array(doomed, 0, 4096), position: 0 });
-    const second = issue('read', { buffer: new Uint8Array(doomed, 4096, 4096), position: 4096 });
-    const third = issue('read', { buffer: survivor, position: 8192 });
-    structuredClone(doomed, { transfer: [doomed] }); // detaches it before the batch is flushed
-    expect(doomed.byteLength).toBe(0);
-    const errno = errnoOf('EFAULT');
-    expect(await first).toMatchObject({ result: errno, bytesTransferred: 0 });
-    expect(await second).toMatchObject({ result: errno, bytesTransferred: 0 });
-    expect(await third).toMatchObject({ result: 0, bytesTransferred: 4096 });
-    expect(survivor.equals(data.subarray(8192, 12288))).toBe(true);
-    closeSync(fd);
+    try {
+      const doomed = new ArrayBuffer(8192);
+      const survivor = Buffer.alloc(4096);
+      const first = issue('read', { buffer: new Uint8Array(doomed, 0, 4096), position: 0 });
+      const second = issue('read', { buffer: new Uint8Array(doomed, 4096, 4096), position: 4096 });
+      const third = issue('read', { buffer: survivor, position: 8192 });
+      structuredClone(doomed, { transfer: [doomed] }); // detaches it before the batch is flushed
+      expect(doomed.byteLength).toBe(0);
+      const errno = errnoOf('EFAULT');
+      expect(await first).toMatchObject({ result: errno, bytesTransferred: 0 });
+      expect(await second).toMatchObject({ result: errno, bytesTransferred: 0 });
+      expect(await third).toMatchObject({ result: 0, bytesTransferred: 4096 });
+      expect(survivor.equals(data.subarray(8192, 12288))).toBe(true);
+    } finally {
+      closeSync(fd); // before the temp folder is removed (Windows cannot remove open files)
+    }
   });
 });

@@ -7,7 +7,7 @@ namespace tpio {
 #ifdef _WIN32
 constexpr int kErrCanceled = -4081;   // UV_ECANCELED
 constexpr int kErrInval = -4071;      // UV_EINVAL
-constexpr int kErrFault = -4084;      // UV_EFAULT
+constexpr int kErrFault = -4074;      // UV_EFAULT (-4084 is UV_EALREADY)
 constexpr int kErrNoSys = -4054;      // UV_ENOSYS
 constexpr int kErrNoMem = -4057;      // UV_ENOMEM
 constexpr int kErrBadf = -4083;       // UV_EBADF

@@ -12,6 +12,11 @@
 
 namespace tpio::napi {
 
+// core/errno.h spells libuv's numbers out so that engine code needs no uv.h; hold them to uv.h here
+// (a wrong Windows EFAULT, -4084 = UV_EALREADY, once slipped through).
+static_assert(kErrCanceled == UV_ECANCELED && kErrInval == UV_EINVAL && kErrFault == UV_EFAULT);
+static_assert(kErrNoSys == UV_ENOSYS && kErrNoMem == UV_ENOMEM && kErrBadf == UV_EBADF);
+
 namespace p = tpio::protocol;
 
 Port* Port::Create(napi_env env, const std::string& backend, unsigned threads, unsigned entries, std::string* error) {
