@@ -3,28 +3,20 @@
 // These tests mix every kind of view in single batches and check that no record ever reads into
 // or writes from another record's bytes, and that a buffer detached before the flush fails cleanly.
 
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { describeEachBackend } from '@tpio/vitest-config/backends';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
-import { createPort, usableBackends, type Port } from '../lib/index.js';
+import { usableBackends } from '../lib/index.js';
 import { errnoOf } from '../lib/errors.js';
-import { promiseIo } from './helpers.js';
+import { promiseIo, usePorts } from './helpers.js';
 
 const fileSize = 2 * 1024 * 1024;
 
 describeEachBackend(usableBackends(), (backend) => {
   const dir = useTempDir();
   const { path, data } = dir.randomFile('data.bin', fileSize);
-  const ports: Port[] = [];
-  const newPort = () => {
-    const port = createPort({ backend: backend as any });
-    ports.push(port);
-    return port;
-  };
-  afterAll(async () => {
-    for (const port of ports) await port.close();
-  });
+  const newPort = usePorts(backend);
 
   it('one batch of reads into views of shared, separate, pooled, shared-memory and DataView buffers lands each in its own bytes', async () => {
     const port = newPort();

@@ -5,7 +5,7 @@
 // here. Every case runs on every engine of the host (uring/threads on Linux, win-tp/threads on
 // Windows), so the Windows engine is held to the same results as the others.
 
-import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { constants, openSync, closeSync, readFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { randomBytes, randomInt } from 'node:crypto';
@@ -15,6 +15,7 @@ import { describeEachBackend } from '@tpio/vitest-config/backends';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
 import { createPort, probe, usableBackends, statFields, type Port } from '../lib/index.js';
 import { errnoOf } from '../lib/errors.js';
+import { usePorts } from './helpers.js';
 
 interface Completion {
   request: any;
@@ -49,15 +50,7 @@ describeEachBackend(usableBackends(), (backend) => {
   const dir = useTempDir('tpio-overlapped-');
   const size = 1024 * 1024 + 123;
   const { path, data } = dir.randomFile('data.bin', size);
-  const ports: Port[] = [];
-  const newPort = () => {
-    const port = createPort({ backend: backend as any });
-    ports.push(port);
-    return port;
-  };
-  afterAll(async () => {
-    for (const port of ports) await port.close();
-  });
+  const newPort = usePorts(backend);
 
   it('opens with the port and reads 256 random ranges concurrently', async () => {
     const port = newPort();

@@ -1,29 +1,21 @@
 // The seeds' contract on every engine: data correctness under concurrency, EOF, errors through the
 // callback, the start/cancel counting rules, waitForCallbacks, the bind path.
 
-import { describe, expect, it, afterAll } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { closeSync, openSync, readFileSync, mkdirSync } from 'node:fs';
 import { randomBytes, randomInt } from 'node:crypto';
 import { describeEachBackend } from '@tpio/vitest-config/backends';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
-import { createPort, usableBackends, type Port } from '../lib/index.js';
+import { createPort, usableBackends } from '../lib/index.js';
 import { errnoOf } from '../lib/errors.js';
-import { promiseIo } from './helpers.js';
+import { promiseIo, usePorts } from './helpers.js';
 
 const fileSize = 4 * 1024 * 1024;
 
 describeEachBackend(usableBackends(), (backend) => {
   const dir = useTempDir();
   const { path, data } = dir.randomFile('data.bin', fileSize);
-  const ports: Port[] = [];
-  const newPort = (options = {}) => {
-    const port = createPort({ backend: backend as any, ...options });
-    ports.push(port);
-    return port;
-  };
-  afterAll(async () => {
-    for (const port of ports) await port.close();
-  });
+  const newPort = usePorts(backend);
 
   it('reports the engine it runs on', () => {
     const port = newPort();

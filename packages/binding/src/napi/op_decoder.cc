@@ -40,10 +40,10 @@ size_t ElementSize(napi_typedarray_type type) {
 
 // The bytes of any ArrayBufferView (Buffer, TypedArray, DataView).
 bool ViewBytes(napi_env env, napi_value value, void** data, size_t* byte_length) {
-  // Hot path (one call per op): napi_get_buffer_info accepts every ArrayBufferView (node's
-  // Buffer::HasInstance) and reports its byte length directly, at about half the cost of
-  // napi_get_typedarray_info, which dispatches on the element type first. It refuses anything
-  // else with napi_invalid_arg; the slower calls below are only the fallback for such values.
+  // Hot path (one call per op): napi_get_buffer_info skips napi_get_typedarray_info's dispatch on
+  // the element type (measured: 230 instead of 246 instructions). Node 20 accepts any
+  // ArrayBufferView there, but some Node versions accept only Uint8Array, so other views fall
+  // back to the typed-array and DataView calls below.
   if (napi_get_buffer_info(env, value, data, byte_length) == napi_ok) return true;
   napi_typedarray_type type;
   size_t length = 0;
