@@ -75,6 +75,7 @@ export interface NativePort {
   readonly backend: string;
   readonly fallbackReason: string | null;
   readonly entries: number;
+  readonly delegatedOps: number;
   submit(count: number, ...values: unknown[]): void;
   cancel(slot: number): void;
   close(): void;

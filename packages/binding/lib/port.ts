@@ -120,6 +120,20 @@ export class Port {
     return this.#native.fallbackReason;
   }
 
+  /**
+   * Operations this port's engine handed to the threads engine so far: ops it has no way to run
+   * (e.g. `copyFileRange` on io_uring, or node:fs descriptors on `win-tp`), ops the kernel refused
+   * for this file (`EOPNOTSUPP`), and on io_uring large transfers issued while another is in flight,
+   * which worker threads copy in parallel faster than the ring does. Always 0 on `threads`.
+   *
+   * @example
+   * const port = createPort();
+   * console.log(port.backend, port.delegatedOps);
+   */
+  get delegatedOps(): number {
+    return this.#native.delegatedOps;
+  }
+
   /** Maximum operations in flight at once; more are queued in JavaScript until slots free up. */
   get entries(): number {
     return this.#entries;

@@ -52,6 +52,10 @@ class Backend {
   // JS thread, once at the end of every batch of Submit() calls.
   virtual void Flush() = 0;
 
+  // JS thread: an op this engine declined with kOpFlagDelegated set (so that it ran on the threads
+  // engine) has been delivered. Lets an engine count what it handed away.
+  virtual void DelegatedDone(Op* op) {}
+
   // JS thread. Best effort: the op still completes exactly once, with -ECANCELED if the cancel won
   // or with its real result if it did not.
   virtual void Cancel(Op* op) = 0;

@@ -86,7 +86,7 @@ struct Op {
   // Issued through port.read/port.write on a descriptor bound with bindIoCompletionCallback (the
   // Windows engine then uses BindIoCompletionCallback for the handle). Other engines ignore it.
   bool bound_callback = false;
-  // Engine-private marks for the op's lifetime (io_uring: handed to io-wq).
+  // Engine-private marks for the op's lifetime (io_uring: a large transfer), plus kOpFlagDelegated.
   uint8_t engine_flags = 0;
   // Test-only (TPIO_FAULTS): simulated interruptions left before the op may really run. The engine
   // that runs the op consumes them in its EINTR retry path (core/fault_injector.h, TakeInterrupt).
@@ -118,6 +118,11 @@ struct Op {
     backend = nullptr;
   }
 };
+
+// Op::engine_flags bit that engines share: the port's engine declined this op on purpose and wants
+// Backend::DelegatedDone() when the engine that ran it instead has delivered it. Engine-private
+// bits stay below it.
+constexpr uint8_t kOpFlagDelegated = 0x80;
 
 const char* OpKindName(OpKind kind);
 

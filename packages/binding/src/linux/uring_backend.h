@@ -14,7 +14,7 @@
 namespace tpio::uring {
 
 // Op::engine_flags bits of this engine.
-constexpr uint8_t kEngineFlagLarge = 1;  // prepared with IOSQE_ASYNC (a transfer of >= 128 KiB)
+constexpr uint8_t kEngineFlagLarge = 1;  // a large transfer accepted onto the ring (IsLargeTransfer)
 
 // Creates the engine for one port. Null with `error` set ("io_uring_setup failed: EPERM (...)")
 // when io_uring cannot be used here; `backend: 'auto'` then falls back to worker threads.
@@ -34,6 +34,7 @@ class UringBackend final : public Backend {
   const char* Name() const override { return "uring"; }
   SubmitResult Submit(Op* op) override;
   void Flush() override;
+  void DelegatedDone(Op* op) override;
   void Cancel(Op* op) override;
   void Shutdown() override;
   void Close(std::function<void()> on_closed) override;
@@ -60,11 +61,11 @@ class UringBackend final : public Backend {
   bool polling_ = false;
   bool shut_down_ = false;
   size_t in_flight_ = 0;         // ops accepted whose CQE has not been seen
-  size_t large_in_flight_ = 0;   // of those, transfers large enough for io-wq (see Flush)
-  // The batch being built (Submit calls until Flush): its large transfers, and the first one's SQE
-  // while it is still ours to edit (null once the SQEs went to the kernel early).
+  // Large transfers (see Submit): on the ring, in the batch being built (Submit calls until
+  // Flush), and handed to the threads engine but not yet delivered.
+  size_t large_in_flight_ = 0;
   size_t batch_large_ = 0;
-  Sqe* batch_first_large_ = nullptr;
+  size_t large_delegated_ = 0;
   uint32_t max_per_wake_;        // bound on CQEs handled per loop wake-up
   bool usable_[256] = {};        // opcode -> may be issued (probe + kernel gates), cached
   std::function<void()> on_closed_;

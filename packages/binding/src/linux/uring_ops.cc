@@ -43,11 +43,23 @@ uint8_t OpcodeFor(const Op& op) {
   return 0;
 }
 
-// A buffered read or write of cached data completes inline, inside io_uring_enter, on the JS
-// thread: for large transfers that serialises every memcpy behind JavaScript. From this size on,
-// the op goes to the kernel's io-wq workers instead, so copies overlap with JS and each other
-// (measured: sequential 1 MiB reads on 2 vCPUs; 4 KiB reads stay inline, where punting was slower).
-constexpr size_t kAsyncThreshold = 128 * 1024;
+constexpr size_t kLargeTransfer = 128 * 1024;
+
+bool IsLargeTransfer(const Op& op) {
+  switch (op.kind) {
+    case OpKind::kRead:
+    case OpKind::kWrite:
+      return op.length >= kLargeTransfer;
+    case OpKind::kReadv:
+    case OpKind::kWritev: {
+      size_t total = 0;
+      for (uint32_t i = 0; i < op.iov_count && total < kLargeTransfer; i++) total += op.iov[i].length;
+      return total >= kLargeTransfer;
+    }
+    default:
+      return false;
+  }
+}
 
 void PrepareSqe(Op* op, uint8_t opcode, Sqe* sqe) {
   sqe->opcode = opcode;
@@ -59,16 +71,12 @@ void PrepareSqe(Op* op, uint8_t opcode, Sqe* sqe) {
       sqe->addr = Address(op->data);
       sqe->len = op->length;
       sqe->off = static_cast<uint64_t>(op->position);  // -1: current position
-      if (op->length >= kAsyncThreshold) sqe->flags |= kSqeAsync;
       break;
     case OpKind::kReadv:
     case OpKind::kWritev: {
       sqe->addr = Address(op->iov);
       sqe->len = op->iov_count;
       sqe->off = static_cast<uint64_t>(op->position);
-      size_t total = 0;
-      for (uint32_t i = 0; i < op->iov_count && total < kAsyncThreshold; i++) total += op->iov[i].length;
-      if (total >= kAsyncThreshold) sqe->flags |= kSqeAsync;
       break;
     }
     case OpKind::kFsync:

@@ -125,6 +125,7 @@ void Port::Submit(napi_env env, uint32_t count, const napi_value* views) {
       op->backend = Fallback();
       op->backend->Submit(op);
       used_fallback = true;
+      delegated_ops_++;
     }
   }
   if (before == 0 && in_flight_ > 0) SetActive(true);
@@ -158,6 +159,7 @@ void Port::FlushOnLoop() { Deliver(); }
 void Port::Resubmit(Op* op) {
   Backend* fallback = Fallback();
   op->backend = fallback;
+  delegated_ops_++;
   fallback->Submit(op);
   fallback->Flush();
 }
@@ -186,6 +188,7 @@ void Port::Deliver() {
       completions_[i * p::kCompletionWords] = static_cast<int32_t>(op->slot);
       completions_[i * p::kCompletionWords + 1] = op->result;
     }
+    if ((op->engine_flags & kOpFlagDelegated) != 0) [[unlikely]] backend_->DelegatedDone(op);
     op->iov_heap.reset();
     op->backend = nullptr;
     op->state.store(OpState::kFree, std::memory_order_release);

@@ -27,6 +27,8 @@ class Port final : public CompletionSink {
 
   const char* BackendName() const { return backend_->Name(); }
   const std::string& FallbackReason() const { return fallback_reason_; }
+  // Ops the port's engine handed to the threads engine (declined or re-run there); JS thread.
+  uint64_t DelegatedOps() const { return delegated_ops_; }
   unsigned Entries() const { return entries_; }
 
   // JS thread: decode `count` records and hand them to the engine(s). `views` holds each record's
@@ -66,6 +68,7 @@ class Port final : public CompletionSink {
   std::unique_ptr<Backend> backend_;
   std::unique_ptr<Backend> fallback_;
   std::string fallback_reason_;
+  uint64_t delegated_ops_ = 0;
 
   int32_t* submissions_ = nullptr;
   int32_t* completions_ = nullptr;

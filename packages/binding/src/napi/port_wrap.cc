@@ -16,6 +16,7 @@ Napi::Function PortWrap::Define(Napi::Env env) {
                          InstanceAccessor<&PortWrap::GetBackend>("backend"),
                          InstanceAccessor<&PortWrap::GetFallbackReason>("fallbackReason"),
                          InstanceAccessor<&PortWrap::GetEntries>("entries"),
+                         InstanceAccessor<&PortWrap::GetDelegatedOps>("delegatedOps"),
                      });
 }
 
@@ -89,6 +90,10 @@ Napi::Value PortWrap::GetBackend(const Napi::CallbackInfo& info) { return Napi::
 Napi::Value PortWrap::GetFallbackReason(const Napi::CallbackInfo& info) {
   if (port_ == nullptr || port_->FallbackReason().empty()) return info.Env().Null();
   return Napi::String::New(info.Env(), port_->FallbackReason());
+}
+
+Napi::Value PortWrap::GetDelegatedOps(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), port_ == nullptr ? 0.0 : static_cast<double>(port_->DelegatedOps()));
 }
 
 Napi::Value PortWrap::GetEntries(const Napi::CallbackInfo& info) {

@@ -23,6 +23,7 @@ class PortWrap final : public Napi::ObjectWrap<PortWrap> {
   Napi::Value GetBackend(const Napi::CallbackInfo& info);
   Napi::Value GetFallbackReason(const Napi::CallbackInfo& info);
   Napi::Value GetEntries(const Napi::CallbackInfo& info);
+  Napi::Value GetDelegatedOps(const Napi::CallbackInfo& info);
 
   Port* port_ = nullptr;
   std::string backend_name_;
