@@ -54,7 +54,7 @@ class Backend {
 
   // JS thread: an op this engine declined with kOpFlagDelegated set (so that it ran on the threads
   // engine) has been delivered. Lets an engine count what it handed away.
-  virtual void DelegatedDone(Op* op) {}
+  virtual void DelegatedDone(Op* /*op*/) {}
 
   // JS thread. Best effort: the op still completes exactly once, with -ECANCELED if the cancel won
   // or with its real result if it did not.

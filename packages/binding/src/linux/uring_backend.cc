@@ -122,8 +122,7 @@ bool UringBackend::Start(std::string* error) {
 Sqe* UringBackend::NextSqe() {
   Sqe* sqe = ring_->GetSqe();
   if (sqe != nullptr) return sqe;
-  // SQ full: hand what we have to the kernel without waiting, then try once more. The batch's
-  // SQEs now belong to the kernel: Flush() must not touch them.
+  // SQ full: hand what we have to the kernel without waiting, then try once more.
   ring_->Submit(0);
   return ring_->GetSqe();
 }
@@ -200,7 +199,7 @@ void UringBackend::Flush() {
   }
 }
 
-void UringBackend::DelegatedDone(Op* op) { large_delegated_--; }
+void UringBackend::DelegatedDone(Op* /*op*/) { large_delegated_--; }
 
 void UringBackend::Cancel(Op* op) {
   if (shut_down_) return;
