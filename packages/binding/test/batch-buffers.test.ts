@@ -7,7 +7,7 @@ import { expect, it } from 'vitest';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { describeEachBackend } from '@tpio/vitest-config/backends';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
-import { usableBackends } from '../lib/index.js';
+import { usableBackends, type Port } from '../lib/index.js';
 import { errnoOf } from '../lib/errors.js';
 import { promiseIo, usePorts } from './helpers.js';
 
@@ -17,6 +17,24 @@ describeEachBackend(usableBackends(), (backend) => {
   const dir = useTempDir();
   const { path, data } = dir.randomFile('data.bin', fileSize);
   const newPort = usePorts(backend);
+
+  /** Writes `pieces` back to back into a new file, all in one batch; the completions and the file's bytes. */
+  async function writeInOneBatch(port: Port, name: string, pieces: Buffer[]) {
+    const target = dir.file(name);
+    const fd = openSync(target, 'w+');
+    try {
+      const { issue } = promiseIo(port, fd);
+      let position = 0;
+      const completions = await Promise.all(pieces.map((buffer) => {
+        const request = { buffer, position };
+        position += buffer.length;
+        return issue('write', request);
+      }));
+      return { completions, written: readFileSync(target) };
+    } finally {
+      closeSync(fd);
+    }
+  }
 
   it('one batch of reads into views of shared, separate, pooled, shared-memory and DataView buffers lands each in its own bytes', async () => {
     const port = newPort();
@@ -56,17 +74,12 @@ describeEachBackend(usableBackends(), (backend) => {
   });
 
   it('one batch of writes from alternating views of two slabs writes each view at its position', async () => {
-    const port = newPort();
-    const target = dir.file('writes.bin');
-    const fd = openSync(target, 'w+');
-    const { issue } = promiseIo(port, fd);
     const a = Buffer.from(data.subarray(0, 8192));
     const b = Buffer.from(data.subarray(8192, 16384));
     const writes = [a.subarray(0, 4096), b.subarray(0, 4096), a.subarray(4096), b.subarray(4096)];
-    const completions = await Promise.all(writes.map((buffer, i) => issue('write', { buffer, position: i * 4096 })));
+    const { completions, written } = await writeInOneBatch(newPort(), 'writes.bin', writes);
     for (const completion of completions) expect(completion).toMatchObject({ result: 0, bytesTransferred: 4096 });
-    closeSync(fd);
-    expect(readFileSync(target).equals(Buffer.concat(writes))).toBe(true);
+    expect(written.equals(Buffer.concat(writes))).toBe(true);
   });
 
   it('large transfers alone, several in one batch, and mixed with small ones return the file bytes', async () => {
@@ -109,19 +122,12 @@ describeEachBackend(usableBackends(), (backend) => {
 
   it('large writes in flight together on io_uring run on the threads engine and land in order of position', async () => {
     const port = newPort();
-    const target = dir.file('large-writes.bin');
-    const fd = openSync(target, 'w+');
-    const { issue } = promiseIo(port, fd);
-    try {
-      const delegatedBefore = port.delegatedOps;
-      const pieces = [0, 1, 2, 3].map((i) => data.subarray(i * 256 * 1024, (i + 1) * 256 * 1024));
-      const completions = await Promise.all(pieces.map((buffer, i) => issue('write', { buffer, position: i * 256 * 1024 })));
-      for (const completion of completions) expect(completion).toMatchObject({ result: 0, bytesTransferred: 256 * 1024 });
-      if (backend === 'uring') expect(port.delegatedOps - delegatedBefore).toBe(3);
-      expect(readFileSync(target).equals(data.subarray(0, 1024 * 1024))).toBe(true);
-    } finally {
-      closeSync(fd);
-    }
+    const delegatedBefore = port.delegatedOps;
+    const pieces = [0, 1, 2, 3].map((i) => data.subarray(i * 256 * 1024, (i + 1) * 256 * 1024));
+    const { completions, written } = await writeInOneBatch(port, 'large-writes.bin', pieces);
+    for (const completion of completions) expect(completion).toMatchObject({ result: 0, bytesTransferred: 256 * 1024 });
+    if (backend === 'uring') expect(port.delegatedOps - delegatedBefore).toBe(3);
+    expect(written.equals(data.subarray(0, 1024 * 1024))).toBe(true);
   });
 
   it('a buffer detached after the read was issued (same tick) fails with EFAULT, and the rest of the batch still reads', async () => {
