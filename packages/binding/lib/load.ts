@@ -78,6 +78,7 @@ export interface NativePort {
   readonly delegatedOps: number;
   submit(count: number, ...values: unknown[]): void;
   cancel(slot: number): void;
+  disown(fd: number): boolean;
   close(): void;
 }
 

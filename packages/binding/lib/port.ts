@@ -207,6 +207,20 @@ export class Port {
     this.#enqueue(new PortRequest(callback), kind, -1, request, path);
   }
 
+  /**
+   * Hands `fd`, a descriptor this port opened, over to the caller: the port no longer closes it
+   * when its thread ends (a worker exiting closes the descriptors its ports opened, as node's
+   * FileHandle does). For code that gives the number to someone else who will close it. Returns
+   * whether the port owned `fd`; closing it through an Io or with node:fs still works.
+   *
+   * @example
+   * port.open({ path: 'a.txt', flags: 0 }, (fd) => { if (fd >= 0) port.disown(fd); });
+   */
+  disown(fd: number): boolean {
+    validateFd(fd);
+    return !this.#closed && this.#native.disown(fd);
+  }
+
   /** Cancels every in-flight operation and waits for all of them, then releases the engine. */
   async close(): Promise<void> {
     if (this.#closed) return;

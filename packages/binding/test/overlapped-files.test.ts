@@ -6,7 +6,7 @@
 // Windows), so the Windows engine is held to the same results as the others.
 
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { constants, openSync, closeSync, readFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { constants, openSync, closeSync, fstatSync, readFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { randomBytes, randomInt } from 'node:crypto';
 import { join } from 'node:path';
@@ -312,6 +312,37 @@ describeEachBackend(usableBackends(), (backend) => {
     const read = await issue('read', { buffer: Buffer.alloc(64), position: 64 });
     expect(read.request.buffer.equals(data.subarray(64, 128))).toBe(true);
     await issue('closeHandle', {});
+  });
+
+  it('disown(fd): the descriptor outlives the worker whose port opened it; the others are closed', async () => {
+    const worker = new Worker(new URL('./fixtures/worker-disown.mjs', import.meta.url), { workerData: { backend, path } });
+    const fds = await new Promise<{ kept: number; dropped: number; first: boolean; again: boolean }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    expect(fds).toMatchObject({ first: true, again: false });
+    expect(fds.kept).toBeGreaterThanOrEqual(0);
+    await worker.terminate();
+    expect(fstatSync(fds.kept).size).toBe(size);
+    expect(() => fstatSync(fds.dropped)).toThrow(/EBADF/);
+    // Now this thread's to close (through a port, which on Windows also unbinds it from the pool).
+    expect((await ioFor(newPort(), fds.kept).issue('closeHandle', {})).result).toBe(0);
+  });
+
+  it('disown() checks its argument and answers false for descriptors the port does not own', async () => {
+    const port = newPort();
+    const foreign = openSync(path, 'r');
+    try {
+      expect(port.disown(foreign)).toBe(false);
+      expect(() => port.disown('3' as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
+      expect(() => port.disown(-1)).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+      const own = await openWith(port, path, constants.O_RDONLY);
+      await port.close();
+      expect(port.disown(own)).toBe(false); // a closed port owns nothing any more
+      closeSync(own);
+    } finally {
+      closeSync(foreign);
+    }
   });
 
   it('still completes on a new file after a port-opened descriptor was closed with node:fs', async () => {

@@ -307,6 +307,26 @@ describeEachBackend(usableBackends(), (backend) => {
     });
   });
 
+  describe('disown', () => {
+    it('hands the descriptor over: the handle keeps working, close() still closes, the port no longer owns it', async () => {
+      const handle = await open(file);
+      const fd = handle.fd;
+      expect(handle.disown()).toBe(fd);
+      expect(currentPort().disown(fd)).toBe(false); // the port let go of it already
+      const { bytesRead, buffer } = await handle.read(Buffer.alloc(100), 0, 100, 5);
+      expect(buffer.subarray(0, bytesRead)).toEqual(data.subarray(5, 105));
+      await handle.close();
+      expect(() => fs.fstatSync(fd)).toThrow(/EBADF/);
+      expect(handle.disown()).toBe(-1);
+    });
+
+    it("a disowned descriptor closed with node:fs is the caller's business: the handle reports EBADF like node", async () => {
+      const handle = await open(file);
+      fs.closeSync(handle.disown());
+      await expect(handle.read(Buffer.alloc(10), 0, 10, 0)).rejects.toMatchObject({ code: 'EBADF', syscall: 'read' });
+    });
+  });
+
   describe('completions', () => {
     it('reports every completion on the handle', async () => {
       const handle = await open(file);

@@ -300,6 +300,25 @@ export class FileHandle {
   }
 
   /**
+   * Hands the descriptor over to the caller, who will close it: from now on neither garbage
+   * collection nor the end of this thread (a worker exiting) closes it. The handle keeps working
+   * and `close()` still closes the descriptor. For code that passes `fd` on as a number whose
+   * owner closes it with node:fs, as fs streams with `autoClose: false` do. Returns `fd` (-1 once
+   * `close()` has been called).
+   *
+   * @example
+   * const file = await open('data.bin');
+   * const fd = file.disown();
+   * // ... later, whoever got the number: fs.closeSync(fd)
+   */
+  disown(): number {
+    if (this.#closePromise !== undefined) return -1;
+    forgetOnCollect(this);
+    this.#io.port.disown(this.#fd);
+    return this.#fd;
+  }
+
+  /**
    * `await using file = await open(...)` closes the file at the end of the scope.
    *
    * @example

@@ -86,6 +86,8 @@ class ReadStream extends Readable {
   declare bytesRead: number;
   #fs: FsOverride | undefined;
   #handle: TpioFileHandle | undefined;
+  /** The handle this stream opened itself (not one it was given). */
+  #opened: TpioFileHandle | undefined;
   #fast: boolean;
   #depth: number;
   #performingIO = false;
@@ -140,6 +142,7 @@ class ReadStream extends Readable {
 
   set autoClose(value: boolean) {
     (this as unknown as StreamState)._readableState.autoDestroy = value;
+    if (!value && #opened in this) this.#opened?.disown(); // stream.fd is now the caller's to close
   }
 
   /** True until the file is open. */
@@ -161,6 +164,7 @@ class ReadStream extends Readable {
     }
     openStreamFile(this, this.#fs, callback, (handle) => {
       this.#handle = handle;
+      this.#opened = handle;
     });
   }
 

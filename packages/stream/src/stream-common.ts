@@ -79,6 +79,8 @@ interface OpenableStream {
   path: string | Buffer;
   flags: string | number;
   mode: string | number;
+  readonly autoClose: boolean;
+  readonly destroyed: boolean;
   emit(event: string, ...args: unknown[]): boolean;
 }
 
@@ -86,6 +88,10 @@ interface OpenableStream {
  * Opens a stream's file as node's streams do in `_construct`: through `options.fs.open` when the
  * override was given, otherwise with @tpio/core (`onHandle` receives the handle first). Then sets
  * `fd`, completes the construction and emits `'open'` and `'ready'`.
+ *
+ * A descriptor the stream will not close (`autoClose: false`, or a stream destroyed before it
+ * began opening, which node leaves open too) is the caller's, who may close `stream.fd` with
+ * node:fs: the handle is disowned so that its collection never closes that number again.
  */
 export function openStreamFile(
   stream: OpenableStream,
@@ -104,6 +110,7 @@ export function openStreamFile(
     return;
   }
   tpioOpen(stream.path, stream.flags, stream.mode).then((handle) => {
+    if (!stream.autoClose || stream.destroyed) handle.disown();
     onHandle(handle);
     opened(handle.fd);
   }, callback);

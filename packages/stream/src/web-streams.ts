@@ -191,10 +191,11 @@ export function writableWebStream(source: Source, options?: WritableWebStreamOpt
       if (handle === undefined) handle = await tpioOpen(source as StreamPath, settings.flags ?? 'w', settings.mode ?? 0o666);
     },
     async write(chunk) {
-      if (!ArrayBuffer.isView(chunk)) throw invalidArgType('chunk', ['Buffer', 'TypedArray', 'DataView'], chunk);
-      const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       let offset = 0;
       try {
+        // A bad chunk errors the stream for good, as a failed write does: close what it opened.
+        if (!ArrayBuffer.isView(chunk)) throw invalidArgType('chunk', ['Buffer', 'TypedArray', 'DataView'], chunk);
+        const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
         while (offset < bytes.byteLength) {
           const { bytesWritten } = await handle!.write(bytes, offset, bytes.byteLength - offset, position);
           offset += bytesWritten;

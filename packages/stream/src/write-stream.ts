@@ -88,6 +88,8 @@ class WriteStream extends Writable {
   declare pos: number | undefined;
   declare bytesWritten: number;
   #fs: FsOverride | undefined;
+  /** The handle this stream opened itself (not one it was given). */
+  #opened: TpioFileHandle | undefined;
   #performingIO = false;
   /** Only tpio's own writes are coalesced: calls into `options.fs` stay exactly node's. */
   #coalesce = false;
@@ -126,6 +128,7 @@ class WriteStream extends Writable {
 
   set autoClose(value: boolean) {
     (this as unknown as StreamState)._writableState.autoDestroy = value;
+    if (!value && #opened in this) this.#opened?.disown(); // stream.fd is now the caller's to close
   }
 
   /** True until the file is open. */
@@ -144,6 +147,7 @@ class WriteStream extends Writable {
       return;
     }
     openStreamFile(this, this.#fs, callback, (handle) => {
+      this.#opened = handle;
       this.#fs = handleOps(handle as never);
       this.#coalesce = true;
     });

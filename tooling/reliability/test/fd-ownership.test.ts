@@ -1,7 +1,8 @@
 // Descriptors opened through tpio in a worker thread that is then terminated are closed, as node's
 // FileHandle closes its descriptor when its environment goes away: port.open(), core's open() and
-// the streams', on every port of that thread. A descriptor the caller passed in (createIo) is never
-// closed by tpio. Checked with real worker threads and /proc/self/fd.
+// the streams', on every port of that thread. A descriptor the caller passed in (createIo), or one
+// handed to the caller (FileHandle.disown(), streams with autoClose: false), is never closed by
+// tpio. Checked with real worker threads and /proc/self/fd.
 
 import { describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
@@ -35,9 +36,13 @@ describe.skipIf(!existsSync(procFds))('descriptors of a terminated worker', () =
           const opened = [...fds.binding!, ...fds.core!, ...fds.stream!, ...fds.otherPort!];
           expect(opened).toHaveLength(124);
           for (const fd of opened) expect(readlinkSync(join(procFds, String(fd)))).toBe(file);
-          expect(fdCount()).toBeGreaterThanOrEqual(baseline + opened.length);
+          expect(fds.callers).toHaveLength(4);
+          expect(fdCount()).toBeGreaterThanOrEqual(baseline + opened.length + fds.callers.length);
           expect(await worker.terminate()).toBe(1);
           await settle();
+          // The caller's descriptors are still open (the last one is the write stream's file).
+          for (const fd of fds.callers) expect(readlinkSync(join(procFds, String(fd)))).toMatch(file);
+          for (const fd of fds.callers) closeSync(fd);
           expect(fdCount()).toBe(baseline);
           // Still the caller's: open, and the same file.
           expect(readlinkSync(join(procFds, String(foreignFd)))).toBe(file);

@@ -48,6 +48,12 @@ for (const backend of backends) {
       expect(report.core.warnings).toContain('Warning  Closing file descriptor N on garbage collection');
     }, 150_000);
 
+    it("descriptors streams leave to the caller are not closed again when the streams are collected", () => {
+      const child = runNode(['--expose-gc', script, 'gc-given', file], { env });
+      expect(child.status).toBe(0);
+      expect(JSON.parse(child.stdout)).toEqual({ newFiles: 80, open: 80, warnings: [] });
+    }, 150_000);
+
     it('process.exit() with core reads in flight', () => {
       for (let round = 0; round < 3; round++) {
         const child = runNode([script, 'exit', file], { env });

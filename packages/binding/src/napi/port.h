@@ -36,6 +36,9 @@ class Port final : public CompletionSink {
   void Submit(napi_env env, uint32_t count, const napi_value* views = nullptr);
   // JS thread: best-effort cancel of the op in `slot`.
   void Cancel(uint32_t slot);
+  // JS thread: the caller takes `fd` (opened through this port) over, so the end of the environment
+  // no longer closes it. Returns whether the port owned it.
+  bool Disown(int32_t fd) { return owned_fds_.erase(fd) > 0; }
   // JS thread: stop everything, wait for in-flight ops, close handles, free this (asynchronously).
   // `close_owned`: the environment is ending, so also close the descriptors this port opened and
   // that were not closed through it (node's FileHandle closes its fd when its environment goes).

@@ -13,6 +13,7 @@ Napi::Function PortWrap::Define(Napi::Env env) {
                          InstanceMethod<&PortWrap::Submit>("submit"),
                          InstanceMethod<&PortWrap::Cancel>("cancel"),
                          InstanceMethod<&PortWrap::Close>("close"),
+                         InstanceMethod<&PortWrap::Disown>("disown"),
                          InstanceAccessor<&PortWrap::GetBackend>("backend"),
                          InstanceAccessor<&PortWrap::GetFallbackReason>("fallbackReason"),
                          InstanceAccessor<&PortWrap::GetEntries>("entries"),
@@ -75,6 +76,11 @@ Napi::Value PortWrap::Submit(const Napi::CallbackInfo& info) {
 Napi::Value PortWrap::Cancel(const Napi::CallbackInfo& info) {
   if (port_ != nullptr && info.Length() > 0 && info[0].IsNumber()) port_->Cancel(info[0].As<Napi::Number>().Uint32Value());
   return info.Env().Undefined();
+}
+
+Napi::Value PortWrap::Disown(const Napi::CallbackInfo& info) {
+  bool owned = port_ != nullptr && info.Length() > 0 && info[0].IsNumber() && port_->Disown(info[0].As<Napi::Number>().Int32Value());
+  return Napi::Boolean::New(info.Env(), owned);
 }
 
 Napi::Value PortWrap::Close(const Napi::CallbackInfo& info) {

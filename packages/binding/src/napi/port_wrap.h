@@ -1,6 +1,7 @@
 #pragma once
 // NativePort: the JS class over napi::Port. Constructor(options, submissions, completions, buffers,
-// onCompletions); methods submit(count), cancel(slot), close(); getters backend, fallbackReason, entries.
+// onCompletions); methods submit(count), cancel(slot), disown(fd), close(); getters backend,
+// fallbackReason, entries, delegatedOps.
 
 #include <napi.h>
 
@@ -19,6 +20,7 @@ class PortWrap final : public Napi::ObjectWrap<PortWrap> {
  private:
   Napi::Value Submit(const Napi::CallbackInfo& info);
   Napi::Value Cancel(const Napi::CallbackInfo& info);
+  Napi::Value Disown(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value GetBackend(const Napi::CallbackInfo& info);
   Napi::Value GetFallbackReason(const Napi::CallbackInfo& info);

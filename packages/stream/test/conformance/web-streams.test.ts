@@ -164,10 +164,21 @@ describeEachBackend(usableBackends(), (backend) => {
       expect(errorShape(error)).toMatchObject({ code: 'EEXIST', message: `EEXIST: file already exists, open '${out}'` });
     });
 
-    it('rejects non-byte chunks', async () => {
-      const writer = writableWebStream(join(dir.path, 'web-bad.bin')).getWriter();
+    it('rejects non-byte chunks, closing the file it opened', async () => {
+      const out = join(dir.path, 'web-bad.bin');
+      const writer = writableWebStream(out).getWriter();
       const error = await writer.write('text' as never).catch((caught) => caught);
       expect(error).toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
+      if (fs.existsSync('/proc/self/fd')) {
+        const openOnIt = fs.readdirSync('/proc/self/fd').filter((fd) => {
+          try {
+            return fs.readlinkSync(`/proc/self/fd/${fd}`) === out;
+          } catch {
+            return false; // the directory's own descriptor, gone by now
+          }
+        });
+        expect(openOnIt).toEqual([]);
+      }
     });
 
     it('pipeline, pipeTo and Writable.fromWeb', async () => {
