@@ -8,6 +8,7 @@ import { FileHandle as TpioFileHandle, open as tpioOpen } from '@tpio/core';
 import { invalidArgType, outOfRange } from '@tpio/binding/errors';
 import { validateInteger } from '@tpio/binding/validate';
 import { toValidPath, type StreamPath } from './validate-options.js';
+import { splitRead } from './split-read.js';
 
 /** Options of {@link readableWebStream}. */
 export interface ReadableWebStreamOptions {
@@ -111,11 +112,15 @@ export function readableWebStream(source: Source, options?: ReadableWebStreamOpt
     } else {
       target = Buffer.allocUnsafeSlow(Math.min(chunkSize, remaining));
     }
-    const read = handle!.read(target, 0, target.byteLength, position);
+    // A caller's view at a known position may be filled by several reads at once (splitRead);
+    // chunks for default readers are one read each, since their reads already overlap the consumer.
+    const read = request?.view && position !== null
+      ? splitRead(handle!, target, position)
+      : handle!.read(target, 0, target.byteLength, position).then((result) => result.bytesRead);
     reading = read;
     let bytesRead: number;
     try {
-      ({ bytesRead } = await read);
+      bytesRead = await read;
     } catch (error) {
       await finish().catch(() => {});
       throw error;

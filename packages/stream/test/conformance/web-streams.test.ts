@@ -62,6 +62,26 @@ describeEachBackend(usableBackends(), (backend) => {
       expect(theirs.equals(data)).toBe(true);
     });
 
+    it('large BYOB views (filled by several reads at once) get the same bytes as node, with start and end', async () => {
+      const big = dir.randomFile('big.bin', 3 * 1024 * 1024 + 777);
+      const readBig = async (stream: ReadableStream<Uint8Array>) => {
+        const reader = stream.getReader({ mode: 'byob' });
+        const parts: Buffer[] = [];
+        for (;;) {
+          const { value, done } = await reader.read(new Uint8Array(1024 * 1024));
+          if (value !== undefined) parts.push(Buffer.from(value));
+          if (done) return Buffer.concat(parts);
+        }
+      };
+      const handle = await fs.promises.open(big.path);
+      const theirs = await readBig((handle as unknown as { readableWebStream(o: object): ReadableStream<Uint8Array> }).readableWebStream({ type: 'bytes' }));
+      await handle.close();
+      expect((await readBig(readableWebStream(big.path))).equals(theirs)).toBe(true);
+      expect(theirs.equals(big.data)).toBe(true);
+      const ranged = await readBig(readableWebStream(big.path, { start: 1000, end: 2 * 1024 * 1024 + 99 }));
+      expect(ranged.equals(big.data.subarray(1000, 2 * 1024 * 1024 + 100))).toBe(true);
+    });
+
     it('a default reader gets fresh chunks of chunkSize; start and end are inclusive', async () => {
       const chunks: Uint8Array[] = [];
       for await (const chunk of readableWebStream(file, { chunkSize: 30_000, start: 5, end: 100_004 }) as unknown as AsyncIterable<Uint8Array>) chunks.push(chunk);
