@@ -10,6 +10,7 @@
 #include <climits>
 #include <cstdlib>
 #include <string>
+#include <utility>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -141,21 +142,43 @@ Backend::SubmitResult UringBackend::Submit(Op* op) {
   // whose workers copy in parallel with JavaScript and each other. Measured on 2 vCPUs, same
   // machine, alternating (ADR 0004): the threads engine moved those reads 13-29% faster than the
   // ring's own io-wq workers (IOSQE_ASYNC) did, most with fresh destination memory; a lone 1 MiB
-  // read inline was 15% faster than handing it to a worker.
-  const bool large = IsLargeTransfer(*op);
-  if (large && (large_in_flight_ != 0 || batch_large_ != 0 || large_delegated_ != 0)) {
-    op->engine_flags |= kOpFlagDelegated;
-    large_delegated_++;
-    return SubmitResult::kDeclined;
+  // read inline was 15% faster than handing it to a worker. "Lone" means alone in its batch too:
+  // the parts of one big read issued together (a split BYOB view) copied 25-35% faster all on
+  // workers than with one of them inline, so a large op is held back until Flush() and handed
+  // over with the next one if another large op joins the batch.
+  if (IsLargeTransfer(*op)) {
+    if (large_in_flight_ != 0 || large_delegated_ != 0 || held_large_ != nullptr) {
+      if (held_large_ != nullptr) Delegate(std::exchange(held_large_, nullptr));
+      op->engine_flags |= kOpFlagDelegated;
+      large_delegated_++;
+      return SubmitResult::kDeclined;
+    }
+    held_large_ = op;  // accepted: issued by Flush() unless another large op joins this batch
+    return SubmitResult::kAccepted;
   }
   Sqe* sqe = NextSqe();
   if (sqe == nullptr) return SubmitResult::kDeclined;
-  if (large) {
-    op->engine_flags |= kEngineFlagLarge;
-    batch_large_++;
-  }
   Issue(op, opcode, sqe);
   return SubmitResult::kAccepted;
+}
+
+void UringBackend::Delegate(Op* op) {
+  // An op this engine accepted but never issued: the threads engine runs it instead.
+  op->engine_flags |= kOpFlagDelegated;
+  large_delegated_++;
+  sink_->Resubmit(op);
+}
+
+void UringBackend::IssueHeldLarge() {
+  Op* op = std::exchange(held_large_, nullptr);
+  if (op == nullptr) return;
+  Sqe* sqe = NextSqe();
+  if (sqe == nullptr) {
+    Delegate(op);  // SQ full even after a submit
+    return;
+  }
+  op->engine_flags |= kEngineFlagLarge;
+  Issue(op, OpcodeFor(*op), sqe);
 }
 
 void UringBackend::Issue(Op* op, uint8_t opcode, Sqe* sqe) {
@@ -186,7 +209,7 @@ void UringBackend::Reissue(Op* op) {
 }
 
 void UringBackend::Flush() {
-  batch_large_ = 0;
+  IssueHeldLarge();
   // One io_uring_enter per batch.
   if (ring_->Unsubmitted() == 0) return;
   int rc = ring_->Submit(0);

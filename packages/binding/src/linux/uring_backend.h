@@ -50,6 +50,10 @@ class UringBackend final : public Backend {
   void Issue(Op* op, uint8_t opcode, Sqe* sqe);
   // An accepted op whose attempt reported -EINTR: issue it again (here, or on the threads engine).
   void Reissue(Op* op);
+  // A large op accepted but not issued goes to the threads engine (counted as delegated).
+  void Delegate(Op* op);
+  // Flush(): the batch's one large op, held back by Submit(), goes onto the ring after all.
+  void IssueHeldLarge();
   // SQPOLL only: true once the process's credentials differ from the ring creator's.
   bool CredentialsChanged();
 
@@ -61,10 +65,10 @@ class UringBackend final : public Backend {
   bool polling_ = false;
   bool shut_down_ = false;
   size_t in_flight_ = 0;         // ops accepted whose CQE has not been seen
-  // Large transfers (see Submit): on the ring, in the batch being built (Submit calls until
-  // Flush), and handed to the threads engine but not yet delivered.
+  // Large transfers (see Submit): on the ring, held back in the batch being built (Submit calls
+  // until Flush), and handed to the threads engine but not yet delivered.
   size_t large_in_flight_ = 0;
-  size_t batch_large_ = 0;
+  Op* held_large_ = nullptr;
   size_t large_delegated_ = 0;
   uint32_t max_per_wake_;        // bound on CQEs handled per loop wake-up
   bool usable_[256] = {};        // opcode -> may be issued (probe + kernel gates), cached
