@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
+import { currentPort } from '@tpio/core';
 import { tpioFs } from './index.js';
 import { coalesce } from './write-stream.js';
 
@@ -20,6 +21,15 @@ describe('tpioFs', () => {
     const missing = join(dir.path, 'missing');
     const error = await new Promise((resolve) => tpioFs.open(missing, 'r', 0o666, resolve));
     expect(error).toMatchObject({ code: 'ENOENT', message: `ENOENT: no such file or directory, open '${missing}'` });
+  });
+
+  it("hands out descriptors that are the caller's, as fs.open does: tpio never closes them by itself", async () => {
+    const fd = await new Promise<number>((resolve, reject) => tpioFs.open(file, 'r', 0o666, (error, opened) => (error ? reject(error) : resolve(opened))));
+    expect(currentPort().disown(fd)).toBe(false); // not the port's: a terminated worker leaves it open
+    const bytes = await new Promise((resolve) => tpioFs.read(fd, Buffer.alloc(8), 0, 8, 0, (_error, bytesRead) => resolve(bytesRead)));
+    expect(bytes).toBe(8);
+    await new Promise((resolve) => tpioFs.close(fd, resolve));
+    expect(() => fs.fstatSync(fd)).toThrow(/EBADF/);
   });
 
   it('falls through to node:fs for descriptors it did not open', async () => {

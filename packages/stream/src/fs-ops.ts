@@ -88,6 +88,9 @@ function handleFor(fd: number): TpioFileHandle | undefined {
 export const tpioFs: Required<FsOverride> = {
   open(path, flags, mode, callback) {
     tpioOpen(path, flags, mode).then((handle) => {
+      // The number is the caller's, as fs.open's is: whatever closes it (this object's close, or
+      // node:fs), tpio never closes it again (not on collection, not when the thread ends).
+      handle.disown();
       openHandles.set(handle.fd, handle);
       callback(null, handle.fd);
     }, (error) => callback(error, -1));
