@@ -28,17 +28,18 @@ export async function splitRead(handle: TpioFileHandle, target: Uint8Array, posi
   const parts = Math.min(maxParts, Math.floor(length / minPartBytes));
   if (parts < 2) return (await handle.read(target, 0, length, position)).bytesRead;
   const partBytes = Math.ceil(length / parts);
+  const sizes: number[] = [];
   const reads: Promise<{ bytesRead: number }>[] = [];
   for (let offset = 0; offset < length; offset += partBytes) {
-    reads.push(handle.read(target, offset, Math.min(partBytes, length - offset), position + offset));
+    sizes.push(Math.min(partBytes, length - offset));
+    reads.push(handle.read(target, offset, sizes[sizes.length - 1]!, position + offset));
   }
   const settled = await Promise.allSettled(reads);
   let total = 0;
-  for (let i = 0; i < settled.length; i++) {
-    const outcome = settled[i]!;
+  for (const [i, outcome] of settled.entries()) {
     if (outcome.status === 'rejected') throw outcome.reason;
     total += outcome.value.bytesRead;
-    if (outcome.value.bytesRead < Math.min(partBytes, length - i * partBytes)) break;
+    if (outcome.value.bytesRead < sizes[i]!) break;
   }
   return total;
 }

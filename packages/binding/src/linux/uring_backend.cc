@@ -148,10 +148,9 @@ Backend::SubmitResult UringBackend::Submit(Op* op) {
   // over with the next one if another large op joins the batch.
   if (IsLargeTransfer(*op)) {
     if (large_in_flight_ != 0 || large_delegated_ != 0 || held_large_ != nullptr) {
-      if (held_large_ != nullptr) Delegate(std::exchange(held_large_, nullptr));
-      op->engine_flags |= kOpFlagDelegated;
-      large_delegated_++;
-      return SubmitResult::kDeclined;
+      if (held_large_ != nullptr) sink_->Resubmit(MarkDelegated(std::exchange(held_large_, nullptr)));
+      MarkDelegated(op);
+      return SubmitResult::kDeclined;  // the port runs it on the threads engine
     }
     held_large_ = op;  // accepted: issued by Flush() unless another large op joins this batch
     return SubmitResult::kAccepted;
@@ -162,11 +161,11 @@ Backend::SubmitResult UringBackend::Submit(Op* op) {
   return SubmitResult::kAccepted;
 }
 
-void UringBackend::Delegate(Op* op) {
-  // An op this engine accepted but never issued: the threads engine runs it instead.
+Op* UringBackend::MarkDelegated(Op* op) {
+  // Counted until the port delivers it (DelegatedDone), so later large ops know one is running.
   op->engine_flags |= kOpFlagDelegated;
   large_delegated_++;
-  sink_->Resubmit(op);
+  return op;
 }
 
 void UringBackend::IssueHeldLarge() {
@@ -174,7 +173,7 @@ void UringBackend::IssueHeldLarge() {
   if (op == nullptr) return;
   Sqe* sqe = NextSqe();
   if (sqe == nullptr) {
-    Delegate(op);  // SQ full even after a submit
+    sink_->Resubmit(MarkDelegated(op));  // SQ full even after a submit
     return;
   }
   op->engine_flags |= kEngineFlagLarge;

@@ -50,8 +50,8 @@ class UringBackend final : public Backend {
   void Issue(Op* op, uint8_t opcode, Sqe* sqe);
   // An accepted op whose attempt reported -EINTR: issue it again (here, or on the threads engine).
   void Reissue(Op* op);
-  // A large op accepted but not issued goes to the threads engine (counted as delegated).
-  void Delegate(Op* op);
+  // Marks a large op as handed to the threads engine and counts it until delivered; returns `op`.
+  Op* MarkDelegated(Op* op);
   // Flush(): the batch's one large op, held back by Submit(), goes onto the ring after all.
   void IssueHeldLarge();
   // SQPOLL only: true once the process's credentials differ from the ring creator's.

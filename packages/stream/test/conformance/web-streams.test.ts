@@ -19,11 +19,11 @@ async function readAll(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
-async function readAllByob(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
+async function readAllByob(stream: ReadableStream<Uint8Array>, viewBytes = 7000): Promise<Buffer> {
   const reader = stream.getReader({ mode: 'byob' });
   const parts: Buffer[] = [];
   for (;;) {
-    const { value, done } = await reader.read(new Uint8Array(7000));
+    const { value, done } = await reader.read(new Uint8Array(viewBytes));
     if (value !== undefined) parts.push(Buffer.from(value));
     if (done) return Buffer.concat(parts);
   }
@@ -64,15 +64,7 @@ describeEachBackend(usableBackends(), (backend) => {
 
     it('large BYOB views (filled by several reads at once) get the same bytes as node, with start and end', async () => {
       const big = dir.randomFile('big.bin', 3 * 1024 * 1024 + 777);
-      const readBig = async (stream: ReadableStream<Uint8Array>) => {
-        const reader = stream.getReader({ mode: 'byob' });
-        const parts: Buffer[] = [];
-        for (;;) {
-          const { value, done } = await reader.read(new Uint8Array(1024 * 1024));
-          if (value !== undefined) parts.push(Buffer.from(value));
-          if (done) return Buffer.concat(parts);
-        }
-      };
+      const readBig = (stream: ReadableStream<Uint8Array>) => readAllByob(stream, 1024 * 1024);
       const handle = await fs.promises.open(big.path);
       const theirs = await readBig((handle as unknown as { readableWebStream(o: object): ReadableStream<Uint8Array> }).readableWebStream({ type: 'bytes' }));
       await handle.close();
