@@ -234,16 +234,21 @@ export class Port {
 
   /** @internal Validates and issues one I/O request for `target` on `fd`. Throws on bad arguments. */
   submitIo(target: CompletionTarget, kind: OpCode, fd: number, request: RequestObject): void {
-    // Fast path for the hot case: read/write of a whole view at a number position with a free slot
-    // and nothing queued. It accepts only what the general checks below accept, so errors (and
+    // Fast path for the hot case: read/write of a view at a number position, with a free slot and
+    // nothing queued. It accepts only what the general checks below accept, so errors (and
     // everything else) still go through them unchanged.
     if ((kind === OpKind.read || kind === OpKind.write) && this.#freeCount > 0 && !this.#closed && this.#deferredHead === this.#deferred.length) {
-      if (typeof request === 'object' && request !== null && request.offset === undefined && request.length === undefined) {
+      if (typeof request === 'object' && request !== null) {
         const buffer = request.buffer;
         const position = request.position;
         if (typeof position === 'number' && position >= -1 && Number.isSafeInteger(position) && ArrayBuffer.isView(buffer) && !Array.isArray(request)) {
-          this.#encodeWhole(target, kind, fd, request, buffer, position);
-          return;
+          const size = buffer.byteLength;
+          const offset = request.offset ?? 0;
+          const length = request.length ?? size - offset;
+          if (Number.isSafeInteger(offset) && Number.isSafeInteger(length) && offset >= 0 && length >= 0 && offset + length <= size) {
+            this.#encodeView(target, kind, fd, request, buffer, offset, length, position);
+            return;
+          }
         }
       }
     }
@@ -297,8 +302,8 @@ export class Port {
     this.#encode(target, kind, fd, request, extra);
   }
 
-  /** #encode for read/write of a whole view at a validated number position (the fast path). */
-  #encodeWhole(target: CompletionTarget, kind: OpCode, fd: number, request: object, buffer: ArrayBufferView, position: number): void {
+  /** #encode for read/write of a view with checked offset and length at a number position (the fast path). */
+  #encodeView(target: CompletionTarget, kind: OpCode, fd: number, request: object, buffer: ArrayBufferView, offset: number, length: number, position: number): void {
     const slot = this.#free[--this.#freeCount]!;
     this.#targets[slot] = target;
     this.#requests[slot] = request;
@@ -309,8 +314,8 @@ export class Port {
     words[base + Word.slot] = slot;
     words[base + Word.fd] = fd;
     words[base + Word.submitFlags] = target instanceof BoundFile ? SubmitFlag.bound : 0;
-    words[base + Word.offset] = 0;
-    words[base + Word.length] = buffer.byteLength;
+    words[base + Word.offset] = offset;
+    words[base + Word.length] = length;
     if (position < 0x80000000) {
       words[base + Word.positionLo] = position; // -1 is -1/-1: the current position
       words[base + Word.positionHi] = position < 0 ? -1 : 0;

@@ -85,7 +85,35 @@ describeEachBackend(usableBackends(), (backend) => {
     expect(buffer.subarray(10, 60).equals(data.subarray(1000, 1050))).toBe(true);
     expect(buffer[9]).toBe(0xee);
     expect(buffer[60]).toBe(0xee);
+    // Number positions take the submit fast path: the same offsets and lengths, and the length
+    // defaults to the rest of the view after the offset.
+    const rest = await issue('read', { buffer, offset: 70, position: 2000 });
+    expect(rest.bytesTransferred).toBe(30);
+    expect(buffer.subarray(70).equals(data.subarray(2000, 2030))).toBe(true);
+    expect(buffer[69]).toBe(0xee);
+    const view = new Uint16Array(8).fill(0xeeee);
+    const part = await issue('read', { buffer: view, offset: 2, length: 4, position: 3000 });
+    expect(part.bytesTransferred).toBe(4);
+    expect(Buffer.from(view.buffer).subarray(2, 6).equals(data.subarray(3000, 3004))).toBe(true);
+    expect(Buffer.from(view.buffer)[6]).toBe(0xee);
     closeSync(fd);
+  });
+
+  it('writes honour offset and length at number positions', async () => {
+    const port = newPort();
+    const target = dir.file('offset-write.bin', Buffer.alloc(64, 0x11));
+    const fd = openSync(target, 'r+');
+    const { issue } = promiseIo(port, fd);
+    const source = Buffer.from('0123456789abcdef');
+    expect((await issue('write', { buffer: source, offset: 4, length: 6, position: 8 })).bytesTransferred).toBe(6);
+    expect((await issue('write', { buffer: source, offset: 12, position: 40 })).bytesTransferred).toBe(4);
+    closeSync(fd);
+    const written = readFileSync(target);
+    expect(written.subarray(8, 14).toString()).toBe('456789');
+    expect(written.subarray(40, 44).toString()).toBe('cdef');
+    expect(written[7]).toBe(0x11);
+    expect(written[14]).toBe(0x11);
+    expect(written[44]).toBe(0x11);
   });
 
   it('reads into any ArrayBufferView', async () => {
