@@ -137,10 +137,6 @@ export function runJsonProcess(command: string, args: string[], env: NodeJS.Proc
 }
 
 /**
- * Runs `export function <fn>(params)` of a case module (dist/cases/<module>.js) in a fresh Node
- * child through dist/child.js. `env` is set before Node starts (e.g. UV_USE_IO_URING=1).
- */
-/**
  * glibc's MALLOC_TOP_PAD_ at 64 MiB, for contenders that show what the process setting is worth.
  * Reading into fresh large Buffers is bound by first-touch page faults: the garbage collector frees
  * a few dozen of them at once, glibc gives that memory back to the system, and the next Buffers
@@ -150,6 +146,10 @@ export function runJsonProcess(command: string, args: string[], env: NodeJS.Proc
  */
 export const topPad: NodeJS.ProcessEnv = { MALLOC_TOP_PAD_: String(64 << 20) };
 
+/**
+ * Runs `export function <fn>(params)` of a case module (dist/cases/<module>.js) in a fresh Node
+ * child through dist/child.js. `env` is set before Node starts (e.g. UV_USE_IO_URING=1).
+ */
 export function runJsChild(module: string, fn: string, params: object, env: NodeJS.ProcessEnv = {}): Promise<Measurement> {
   const spec = JSON.stringify({ module, fn, params });
   return runJsonProcess(process.execPath, [join(benchRoot, 'dist', 'child.js'), spec], env);
