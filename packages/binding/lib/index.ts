@@ -2,7 +2,8 @@
 // IoCompletionCallback, CancelThreadpoolIo, WaitForThreadpoolIoCallbacks, CloseThreadpoolIo,
 // BindIoCompletionCallback) on every platform, over io_uring, the Win32 thread pool or worker threads.
 
-export { Port, createPort, defaultPort, type BoundCompletionRoutine, type PortCallback } from './port.js';
+export { Port, createPort, defaultPort } from './port.js';
+export type { BoundCompletionRoutine, PortCallback } from './completion-target.js';
 export { Io, type IoCompletionCallback } from './io.js';
 export { OpKind, statFields } from './protocol.js';
 export { probe, usableBackends, type ProbeReport } from './probe.js';

@@ -9,32 +9,8 @@ import { toPathBuffer, validateInt32Like, validateRequest, validateStatsArray } 
 import { errnoOf, invalidArgValue, invalidState } from './errors.js';
 import { validateFd, validateFunction, validateInteger, validateObject } from './validate.js';
 import { Io, type IoCompletionCallback, kDeliver } from './io.js';
+import { BoundFile, PortRequest, type BoundCompletionRoutine, type CompletionTarget, type PortCallback } from './completion-target.js';
 import type { BackendName, OpenRequest, PathStatRequest, PortOptions, RequestObject } from './types.js';
-
-/** Something a completion is delivered to: an Io, a bound descriptor, or a port-level request. */
-export interface CompletionTarget {
-  [kDeliver](request: object, result: number, slot: number): void;
-}
-
-/** `fn(errorCode, bytesTransferred, request)`: the FileIOCompletionRoutine of BindIoCompletionCallback. */
-export type BoundCompletionRoutine<R extends object = RequestObject> = (errorCode: number, bytesTransferred: number, request: R) => void;
-
-/** `callback(result, request)` for port-level requests (open, stat): result is the fd or 0, or a negative errno. */
-export type PortCallback<R extends object> = (result: number, request: R) => void;
-
-class BoundFile implements CompletionTarget {
-  constructor(readonly fd: number, readonly routine: BoundCompletionRoutine<any>) {}
-  [kDeliver](request: object, result: number): void {
-    this.routine(result < 0 ? result : 0, result < 0 ? 0 : result, request);
-  }
-}
-
-class PortRequest implements CompletionTarget {
-  constructor(readonly callback: PortCallback<any>) {}
-  [kDeliver](request: object, result: number): void {
-    this.callback(result, request);
-  }
-}
 
 interface Deferred {
   target: CompletionTarget;
