@@ -17,6 +17,17 @@ describe('tpio cat', () => {
     expect(child.stdout.equals(Buffer.concat([big.data, small.data]))).toBe(true);
   });
 
+  it("reads standard input for '-', between files, as cat does", () => {
+    const input = temp.randomFile('input.bin', 300_000);
+    const options = { input: input.data, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } };
+    const ours = spawnSync(process.execPath, [main, 'cat', small.path, '-', small.path], options);
+    const theirs = spawnSync('cat', [small.path, '-', small.path], options);
+    expect(ours.status).toBe(0);
+    expect(ours.stderr.toString()).toBe('');
+    expect(ours.stdout.equals(Buffer.concat([small.data, input.data, small.data]))).toBe(true);
+    expect(ours.stdout.equals(theirs.stdout)).toBe(true);
+  });
+
   it('exits 0 without a word when the reader closes the pipe (tpio cat big | head -c 10)', () => {
     const statusFile = join(temp.path, 'status');
     const errorFile = join(temp.path, 'stderr');

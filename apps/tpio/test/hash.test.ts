@@ -30,6 +30,14 @@ describe('tpio hash', () => {
     expect(check.stdout).toBe('big.bin: OK\nsmall.bin: OK\n');
   });
 
+  it("hashes standard input for '-', as sha256sum does", () => {
+    const ours = tpio(['hash', small.path, '-'], { input: big.data });
+    const theirs = spawnSync('sha256sum', [small.path, '-'], { input: big.data, encoding: 'utf8' });
+    expect(ours.status).toBe(0);
+    expect(ours.stderr).toBe('');
+    expect(ours.stdout).toBe(theirs.stdout);
+  });
+
   it('takes --algorithm', () => {
     const ours = tpio(['hash', '--algorithm', 'sha512', small.path]);
     expect(ours.stdout).toBe(`${createHash('sha512').update(small.data).digest('hex')}  ${small.path}\n`);

@@ -1,5 +1,6 @@
 // `tpio hash <file...>`: node:crypto digests fed by @tpio/core's chunks() (reads kept in flight
-// ahead of the hash). Output is sha256sum's format, so `sha256sum -c` (or md5sum -c, ...) checks it.
+// ahead of the hash). Output is sha256sum's format, so `sha256sum -c` (or md5sum -c, ...) checks it;
+// `-` is standard input, as for sha256sum.
 
 import { createHash, getHashes } from 'node:crypto';
 import { InvalidArgumentError, Option, type Command } from 'commander';
@@ -10,9 +11,13 @@ export interface HashOptions {
   algorithm: string;
 }
 
-/** The hex digest of one file. */
+/** The hex digest of one file, or of standard input for `-`. */
 export async function digest(path: string, algorithm: string): Promise<string> {
   const hash = createHash(algorithm);
+  if (path === '-') {
+    for await (const chunk of process.stdin) hash.update(chunk as Buffer);
+    return hash.digest('hex');
+  }
   const file = await open(path, 'r');
   try {
     for await (const chunk of file.chunks({ chunkSize: 1 << 20, reuse: true })) hash.update(chunk);
@@ -50,7 +55,7 @@ export function register(program: Command): void {
   program
     .command('hash')
     .description('print file digests in the sha256sum format')
-    .argument('<file...>', 'files to hash')
+    .argument('<file...>', "files to hash ('-': standard input)")
     .addOption(new Option('-a, --algorithm <name>', 'any node:crypto hash').default('sha256').argParser(parseAlgorithm))
     .addHelpText('after', '\nExample:\n  tpio hash *.iso > SHA256SUMS && sha256sum -c SHA256SUMS')
     .action((files: string[], options: HashOptions) => hash(files, options));
