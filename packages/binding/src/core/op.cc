@@ -1,4 +1,4 @@
-// Names of op kinds, for diagnostics and error messages.
+// Names of op kinds, for diagnostics and error messages, and which ops are large transfers.
 
 #include "core/op.h"
 
@@ -22,6 +22,22 @@ const char* OpKindName(OpKind kind) {
     case OpKind::kCopyFileRange: return "copy_file_range";
   }
   return "unknown";
+}
+
+bool IsLargeTransfer(const Op& op) {
+  switch (op.kind) {
+    case OpKind::kRead:
+    case OpKind::kWrite:
+      return op.length >= kLargeTransfer;
+    case OpKind::kReadv:
+    case OpKind::kWritev: {
+      size_t total = 0;
+      for (uint32_t i = 0; i < op.iov_count && total < kLargeTransfer; i++) total += op.iov[i].length;
+      return total >= kLargeTransfer;
+    }
+    default:
+      return false;
+  }
 }
 
 }  // namespace tpio

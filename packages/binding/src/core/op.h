@@ -126,4 +126,12 @@ constexpr uint8_t kOpFlagDelegated = 0x80;
 
 const char* OpKindName(OpKind kind);
 
+// Transfers of at least this many bytes are "large": the copy costs more than handing the op
+// around, so engines decide where and when they run (UringBackend::Submit) and report them
+// without waiting for others (ThreadpoolBackend::WorkerMain).
+constexpr size_t kLargeTransfer = 128 * 1024;
+
+// A read or write (plain or vectored) of at least kLargeTransfer bytes.
+bool IsLargeTransfer(const Op& op);
+
 }  // namespace tpio

@@ -43,24 +43,6 @@ uint8_t OpcodeFor(const Op& op) {
   return 0;
 }
 
-constexpr size_t kLargeTransfer = 128 * 1024;
-
-bool IsLargeTransfer(const Op& op) {
-  switch (op.kind) {
-    case OpKind::kRead:
-    case OpKind::kWrite:
-      return op.length >= kLargeTransfer;
-    case OpKind::kReadv:
-    case OpKind::kWritev: {
-      size_t total = 0;
-      for (uint32_t i = 0; i < op.iov_count && total < kLargeTransfer; i++) total += op.iov[i].length;
-      return total >= kLargeTransfer;
-    }
-    default:
-      return false;
-  }
-}
-
 void PrepareSqe(Op* op, uint8_t opcode, Sqe* sqe) {
   sqe->opcode = opcode;
   sqe->fd = op->fd;

