@@ -1,7 +1,7 @@
 // When the threads engine reports completions. A worker takes several queued ops at a time and
-// reports small ones together (one wake-up of the JavaScript thread for the lot), but reports a
-// large transfer as soon as it is done: a read-ahead consumer should not wait for the copy a worker
-// took after it.
+// reports them together (one wake-up of the JavaScript thread for the lot), but a large transfer
+// ends its grab, so it is reported as soon as it is done: a read-ahead consumer should not wait
+// for a copy taken after it.
 
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
@@ -17,7 +17,7 @@ const noFifo = process.platform === 'win32';
 describe('threads engine: reporting completions', () => {
   const dir = useTempDir();
 
-  it.skipIf(noFifo)('a large read is reported when it is done, before the next op its worker took has finished', async () => {
+  it.skipIf(noFifo)('a large read is reported when it is done, before the op queued after it has finished', async () => {
     const port = createPort({ backend: 'threads', threads: 1 });
     const file = dir.randomFile('large.bin', large);
     const fileFd = openSync(file.path, 'r');
@@ -29,9 +29,10 @@ describe('threads engine: reporting completions', () => {
     let fed = false;
     try {
       await new Promise<void>((resolve) => {
-        // Issued in one tick, so the only worker takes both: the file read, then the FIFO read,
-        // which blocks until something is written. The file read's callback does the writing: had
-        // its completion waited for the FIFO read, neither would ever call back.
+        // Issued in one tick, so both are queued when the only worker wakes: the file read, then
+        // the FIFO read, which blocks until something is written. The file read's callback does
+        // the writing: had the worker taken both and reported them together, neither would ever
+        // call back.
         const fileIo = port.createIo(fileFd, (_context, _request, result, bytes) => {
           order.push(`file ${result} ${bytes}`);
           writeSync(fifoFd, 'go');

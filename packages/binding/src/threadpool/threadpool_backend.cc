@@ -111,25 +111,19 @@ void ThreadpoolBackend::WorkerMain() {
         Op* op = queue_.pop_front();
         op->state.store(OpState::kRunning, std::memory_order_relaxed);
         grabbed.push_back(op);
+        // A large transfer ends the grab. It is then reported as soon as it is done: otherwise the
+        // first of two 1 MiB reads taken together would wait for the second, and a read-ahead
+        // consumer would get its data, and issue its next read, one copy later. And the next large
+        // transfer stays in the queue for whichever worker is free first.
+        if (IsLargeTransfer(*op)) break;
       }
       if (!queue_.empty() && idle_ > 0) work_ready_.notify_one();
     }
-    // Small ops are reported together, one wake-up of the JS thread for the whole grab. A large
-    // transfer is reported as soon as it is done (with any small ones before it): otherwise the
-    // first of two 1 MiB reads taken together would wait for the second, and a read-ahead
-    // consumer would get its data, and issue the next read, one copy later (the 1 MiB read stream
-    // on io_uring: 5.00 -> 5.58 GB/s, medians of 12 alternating runs of the old and new addon).
-    size_t reported = 0;
-    for (size_t i = 0; i < grabbed.size(); i++) {
-      Op* op = grabbed[i];
+    for (Op* op : grabbed) {
       op->result = RunBlocking(op);
       op->state.store(OpState::kDone, std::memory_order_release);
-      if (IsLargeTransfer(*op)) {
-        sink_->Complete(grabbed.data() + reported, i + 1 - reported);
-        reported = i + 1;
-      }
     }
-    if (reported < grabbed.size()) sink_->Complete(grabbed.data() + reported, grabbed.size() - reported);
+    sink_->Complete(grabbed.data(), grabbed.size());
     grabbed.clear();
   }
 }
