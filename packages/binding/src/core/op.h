@@ -127,8 +127,8 @@ constexpr uint8_t kOpFlagDelegated = 0x80;
 const char* OpKindName(OpKind kind);
 
 // Transfers of at least this many bytes are "large": the copy costs more than handing the op
-// around, so engines decide where and when they run (UringBackend::Submit) and report them
-// without waiting for others (ThreadpoolBackend::WorkerMain).
+// around, so engines decide where they run (UringBackend::Submit), and a large one ends a worker's
+// grab of queued ops so that it is reported as soon as it is done (ThreadpoolBackend::WorkerMain).
 constexpr size_t kLargeTransfer = 128 * 1024;
 
 // A read or write (plain or vectored) of at least kLargeTransfer bytes.
