@@ -16,6 +16,7 @@ import { readFileHandle, type ReadFileOptions } from './read-file.js';
 import { writeFileHandle, type WriteFileData, type WriteFileOptions } from './write-file.js';
 import { getOptions } from './options.js';
 import { closeOnCollect, forgetOnCollect } from './close-on-collect.js';
+import { submitOperation } from './submit-operation.js';
 import type { FileReadOptions, FileReadParams, FileReadResult, FileWriteResult } from './read-write-results.js';
 
 export type { FileReadOptions, FileReadParams, FileReadResult, FileWriteResult } from './read-write-results.js';
@@ -386,27 +387,9 @@ export class FileHandle {
     return promise;
   }
 
-  /** @internal */
+  /** @internal Starts and issues an operation on this handle's Io (see submitOperation). */
   [kSubmit](operation: Operation): void {
-    const io = this.#io;
-    io.start();
-    try {
-      switch (operation.call) {
-        case Call.read: io.read(operation as Operation & { buffer: ArrayBufferView; length: number }); break;
-        case Call.write: io.write(operation as Operation & { buffer: ArrayBufferView; length: number }); break;
-        case Call.readv: io.readv(operation as Operation & { buffers: ArrayBufferView[] }); break;
-        case Call.writev: io.writev(operation as Operation & { buffers: ArrayBufferView[] }); break;
-        case Call.fsync: io.fsync(operation); break;
-        case Call.fdatasync: io.fdatasync(operation); break;
-        case Call.fstat: io.fstat(operation as Operation & { stats: BigInt64Array }); break;
-        case Call.ftruncate: io.ftruncate(operation); break;
-        case Call.copyFileRange: io.copyFileRange(operation as Operation & { length: number }); break;
-        case Call.close: io.closeHandle(operation); break;
-      }
-    } catch (error) {
-      io.cancel();
-      throw error;
-    }
+    submitOperation(this.#io, operation);
   }
 
   /**

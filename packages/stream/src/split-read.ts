@@ -31,8 +31,9 @@ export async function splitRead(handle: TpioFileHandle, target: Uint8Array, posi
   const sizes: number[] = [];
   const reads: Promise<{ bytesRead: number }>[] = [];
   for (let offset = 0; offset < length; offset += partBytes) {
-    sizes.push(Math.min(partBytes, length - offset));
-    reads.push(handle.read(target, offset, sizes[sizes.length - 1]!, position + offset));
+    const size = Math.min(partBytes, length - offset);
+    sizes.push(size);
+    reads.push(handle.read(target, offset, size, position + offset));
   }
   const settled = await Promise.allSettled(reads);
   let total = 0;
