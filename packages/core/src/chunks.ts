@@ -90,7 +90,7 @@ export class ChunkIterator implements AsyncIterableIterator<Buffer>, OperationSi
     const end = toNumber(options.end, 'end', Infinity);
     if (start > end) throw outOfRange('start', `<= "end" (here: ${end})`, start);
     this.#handle = handle;
-    this.#next = this.#advance ? Math.max(handle[kPosition], 0) : start;
+    this.#next = this.#advance ? Math.max(handle[kPosition].value, 0) : start;
     this.#end = end === Infinity ? Infinity : end + 1;
     this.#reuse = options.reuse === true;
     this.#signal = options.signal;
@@ -197,7 +197,7 @@ export class ChunkIterator implements AsyncIterableIterator<Buffer>, OperationSi
     } else {
       this.#limit = this.#depth;
     }
-    if (this.#advance) this.#handle[kPosition] = position + result;
+    if (this.#advance) this.#handle[kPosition].value = position + result;
     const buffer = read.buffer as Buffer;
     if (this.#reuse) this.#held = buffer;
     this.#fill();

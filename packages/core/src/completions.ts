@@ -119,3 +119,26 @@ export class CompletionQueue implements AsyncIterableIterator<Completion> {
     return this;
   }
 }
+
+/** @internal The completions() iterators open on one handle: each gets every completion until the handle closes. */
+export class CompletionListeners {
+  #queues: Set<CompletionQueue> | undefined;
+
+  /** A new iterator; `ended` (the handle is closing) makes it end at once. */
+  open(options: CompletionsOptions | undefined, ended: boolean): CompletionQueue {
+    const queue = new CompletionQueue(options, (done) => this.#queues?.delete(done));
+    if (ended) queue.end();
+    else (this.#queues ??= new Set()).add(queue);
+    return queue;
+  }
+
+  push(request: IoOperation, result: number, bytesTransferred: number): void {
+    if (this.#queues !== undefined) for (const queue of this.#queues) queue.push(request, result, bytesTransferred);
+  }
+
+  /** The handle closed: every open iterator ends. */
+  end(): void {
+    if (this.#queues !== undefined) for (const queue of this.#queues) queue.end();
+    this.#queues = undefined;
+  }
+}

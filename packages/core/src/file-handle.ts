@@ -4,19 +4,23 @@
 // completion engines (and Windows overlapped handles) only know explicit offsets.
 
 import type { BigIntStats, Stats } from 'node:fs';
+import type { Interface } from 'node:readline';
 import type { Io, Port } from '@tpio/binding';
 import { systemError } from '@tpio/binding/errors';
 import { validateInteger } from '@tpio/binding/validate';
-import { Call, Operation, Shape, kAppend, kCheckOpen, kIo, kPosition, kReadAt, kSubmit, kWriteAt, promiseFor, settledValue, type IoOperation } from './operation.js';
-import { closedError, explicitPosition, positionHere, readOperation, totalLength, validateBufferArray, writeOperation } from './read-write-arguments.js';
+import { Call, Operation, Shape, kCheckOpen, kIo, kPosition, kReadAt, kSubmit, kWriteAt, promiseFor, settledValue } from './operation.js';
+import { closedError, readOperation, vectoredOperation, writeOperation } from './read-write-arguments.js';
 import { chunks, type ChunksOptions } from './chunks.js';
 import { readMany, type ReadManyOptions, type ReadManyResult, type ReadRange } from './read-many.js';
-import { CompletionQueue, type Completion, type CompletionsOptions } from './completions.js';
+import { CompletionListeners, type Completion, type CompletionsOptions } from './completions.js';
 import { readFileHandle, type ReadFileOptions } from './read-file.js';
+import { readLines, type ReadLinesOptions } from './read-lines.js';
 import { writeFileHandle, type WriteFileData, type WriteFileOptions } from './write-file.js';
 import { getOptions } from './options.js';
 import { closeOnCollect, forgetOnCollect } from './close-on-collect.js';
 import { submitOperation } from './submit-operation.js';
+import { TrackedPosition, positionUnknown } from './tracked-position.js';
+import { MetadataCalls, fdMetadataCalls, type FdCall } from './fd-metadata.js';
 import type { FileReadOptions, FileReadParams, FileReadResult, FileWriteResult } from './read-write-results.js';
 
 export type { FileReadOptions, FileReadParams, FileReadResult, FileWriteResult } from './read-write-results.js';
@@ -24,8 +28,6 @@ export type { FileReadOptions, FileReadParams, FileReadResult, FileWriteResult }
 // Node 20.20 defines Symbol.asyncDispose; older runtimes get node's registered symbol, so that
 // `await using` (compiled by TypeScript) finds the method below.
 (Symbol as { asyncDispose?: symbol }).asyncDispose ??= Symbol.for('nodejs.asyncDispose');
-
-const positionUnknown = -1; // tracked position after an append: end of file, found by fstat
 
 /**
  * An open file, with the methods and results of `fs.promises.FileHandle`. Create one with
@@ -41,30 +43,25 @@ const positionUnknown = -1; // tracked position after an append: end of file, fo
 export class FileHandle {
   #fd: number;
   readonly #io: Io<FileHandle, Operation>;
-  readonly #append: boolean;
-  #position = 0;
+  readonly #position: TrackedPosition;
   #closePromise: Promise<void> | undefined;
-  #listeners: Set<CompletionQueue> | undefined;
+  readonly #listeners = new CompletionListeners();
+  readonly #metadataCalls = new MetadataCalls(); // chmod/chown/utimes: close() waits for them too
 
   /** @internal Use {@link open}. */
   constructor(fd: number, port: Port, append: boolean) {
     this.#fd = fd;
-    this.#append = append;
+    this.#position = new TrackedPosition(append);
     this.#io = port.createIo<FileHandle, Operation>(fd, FileHandle.#onCompletion, this);
     closeOnCollect(this, fd, port);
   }
 
   static #onCompletion(handle: FileHandle, operation: Operation, result: number, bytes: number): void {
-    if (operation.reserved >= 0) {
-      // A read or write at the tracked position: undo the part of the reservation not transferred,
-      // unless a later operation has reserved past it already.
-      const start = operation.position as number;
-      if (handle.#position === start + operation.reserved) handle.#position = start + bytes;
-    }
+    handle.#position.settle(operation, bytes);
     if (operation.sink !== undefined) operation.sink.complete(operation, result, bytes);
     else if (result < 0) operation.reject!(systemError(result, { syscall: operation.syscall }));
     else operation.resolve!(settledValue(operation, bytes));
-    if (handle.#listeners !== undefined) for (const queue of handle.#listeners) queue.push(operation, result, bytes);
+    handle.#listeners.push(operation, result, bytes);
   }
 
   /** The numeric descriptor, or -1 once `close()` has been called. */
@@ -140,14 +137,9 @@ export class FileHandle {
   #vectored(syscall: 'readv' | 'writev', buffers: readonly ArrayBufferView[], position: number | bigint | null | undefined): Promise<unknown> {
     try {
       if (this.#closePromise !== undefined) throw closedError(syscall);
-      validateBufferArray(buffers);
-      const writing = syscall === 'writev';
-      if (writing && buffers.length === 0) return Promise.resolve({ __proto__: null, bytesWritten: 0, buffers });
-      const operation = writing ? new Operation(Call.writev, Shape.writev, 'writev') : new Operation(Call.readv, Shape.readv, 'readv');
-      operation.buffers = buffers;
-      const total = totalLength(buffers);
-      operation.length = total;
-      return this.#issueAt(operation, explicitPosition(position, writing ? 'write' : 'read'), total);
+      const operation = vectoredOperation(syscall, buffers, position);
+      if (!(operation instanceof Operation)) return Promise.resolve(operation);
+      return this.#issueAt(operation, operation.position, operation.length as number);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -213,6 +205,36 @@ export class FileHandle {
   }
 
   /**
+   * fchmod: changes the file's mode (a number, or an octal string such as `'644'`).
+   *
+   * @example
+   * await file.chmod(0o600);
+   */
+  chmod(mode: string | number): Promise<void> {
+    return this.#metadata('fchmod', fdMetadataCalls.fchmod(mode));
+  }
+
+  /**
+   * fchown: changes the file's owner and group (-1 keeps one as it is).
+   *
+   * @example
+   * await file.chown(process.getuid(), -1);
+   */
+  chown(uid: number, gid: number): Promise<void> {
+    return this.#metadata('fchown', fdMetadataCalls.fchown(uid, gid));
+  }
+
+  /**
+   * futimes: sets the access and modification times (Dates, seconds as numbers, or numeric strings).
+   *
+   * @example
+   * await file.utimes(new Date(), new Date());
+   */
+  utimes(atime: string | number | Date, mtime: string | number | Date): Promise<void> {
+    return this.#metadata('futimes', fdMetadataCalls.futimes(atime, mtime));
+  }
+
+  /**
    * Reads from the handle's position to the end: a Buffer, or a string with an encoding.
    *
    * @example
@@ -248,8 +270,18 @@ export class FileHandle {
    * await file.appendFile('more\n');
    */
   appendFile(data: WriteFileData, options?: WriteFileOptions | BufferEncoding | null): Promise<void> {
-    if (this.#closePromise !== undefined) return Promise.reject(closedError('writeFile'));
-    return writeFileHandle(this, data, options);
+    return this.writeFile(data, options);
+  }
+
+  /**
+   * A `readline` Interface over the file's lines, as node's `filehandle.readLines()`: options as
+   * `createReadStream`'s, and the handle closes when the lines end unless `autoClose` is false.
+   *
+   * @example
+   * for await (const line of file.readLines()) console.log(line);
+   */
+  readLines(options?: ReadLinesOptions): Interface {
+    return readLines(this, options);
   }
 
   /**
@@ -282,10 +314,7 @@ export class FileHandle {
    * for await (const { request, result, bytesTransferred } of file.completions()) console.log(request.syscall, result, bytesTransferred);
    */
   completions(options?: CompletionsOptions): AsyncIterableIterator<Completion> {
-    const queue = new CompletionQueue(options, (done) => this.#listeners?.delete(done));
-    if (this.#closePromise !== undefined) queue.end();
-    else (this.#listeners ??= new Set()).add(queue);
-    return queue;
+    return this.#listeners.open(options, this.#closePromise !== undefined);
   }
 
   /**
@@ -334,12 +363,18 @@ export class FileHandle {
     forgetOnCollect(this);
     try {
       if (this.#io.pending > 0) await this.#io.waitForCallbacks(false);
+      await this.#metadataCalls.settled(); // none start after close()
       await this.#issue<void>(new Operation(Call.close, Shape.none, 'close'));
     } finally {
       this.#io.close();
-      if (this.#listeners !== undefined) for (const queue of this.#listeners) queue.end();
-      this.#listeners = undefined;
+      this.#listeners.end();
     }
+  }
+
+  /** chmod/chown/utimes, through node:fs (see fd-metadata.ts). */
+  #metadata(syscall: string, call: FdCall): Promise<void> {
+    if (this.#closePromise !== undefined) return Promise.reject(closedError(syscall));
+    return this.#metadataCalls.run(this.#fd, call);
   }
 
   #simple(call: number, syscall: string): Promise<void> {
@@ -351,34 +386,14 @@ export class FileHandle {
     }
   }
 
-  /**
-   * Issues a read/write at `position`, or at the tracked position when it is -1 (-2, Windows only:
-   * at the tracked position without moving it, see positionHere).
-   */
+  /** Issues a read/write at `position` (-1: the tracked position; see TrackedPosition.place). */
   #issueAt<T>(operation: Operation, position: number | bigint, length: number): Promise<T> {
-    const moves = position !== positionHere;
-    if (!moves) position = -1;
-    if (position !== -1) {
-      operation.position = position;
-    } else if (this.#append && operation.call !== Call.read && operation.call !== Call.readv) {
-      operation.position = -1; // the kernel appends; the descriptor's position is now the end
-      this.#position = positionUnknown;
-    } else if (this.#position === positionUnknown) {
-      return this.#seekEnd().then(() => this.#issueAt<T>(operation, moves ? -1 : positionHere, length));
-    } else if (!moves) {
-      operation.position = this.#position;
-    } else {
-      operation.position = this.#position;
-      operation.reserved = length;
-      this.#position += length;
-    }
-    return this.#issue(operation);
-  }
-
-  /** After an append, the descriptor's position is the end of the file: find it. */
-  async #seekEnd(): Promise<void> {
-    const stats = await this.stat({ bigint: false });
-    if (this.#position === positionUnknown) this.#position = stats.size;
+    if (this.#position.place(operation, position, length)) return this.#issue(operation);
+    // After an append the descriptor's position is the end of the file: find it, then place again.
+    return this.stat({ bigint: false }).then((stats) => {
+      if (this.#position.value === positionUnknown) this.#position.value = stats.size;
+      return this.#issueAt<T>(operation, position, length);
+    });
   }
 
   #issue<T>(operation: Operation): Promise<T> {
@@ -417,18 +432,9 @@ export class FileHandle {
     return promise.finally(() => inFlight.delete(operation));
   }
 
-  /** @internal The tracked position (-1 after an append until the end is known). */
-  get [kPosition](): number {
+  /** @internal The tracked position (its value is -1 after an append until the end is known). */
+  get [kPosition](): TrackedPosition {
     return this.#position;
-  }
-
-  set [kPosition](value: number) {
-    this.#position = value;
-  }
-
-  /** @internal */
-  get [kAppend](): boolean {
-    return this.#append;
   }
 
   /** @internal */
@@ -441,5 +447,3 @@ export class FileHandle {
     if (this.#closePromise !== undefined) throw closedError(syscall);
   }
 }
-
-export type { IoOperation };

@@ -9,6 +9,7 @@ export { open } from './open.js';
 export { FileHandle, type FileReadOptions, type FileReadParams, type FileReadResult, type FileWriteResult } from './file-handle.js';
 export type { IoOperation } from './operation.js';
 export type { ChunksOptions } from './chunks.js';
+export type { ReadLinesOptions } from './read-lines.js';
 export type { ReadManyOptions, ReadManyResult, ReadRange } from './read-many.js';
 export type { Completion, CompletionsOptions } from './completions.js';
 export { readFile, type ReadFileOptions } from './read-file.js';

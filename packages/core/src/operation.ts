@@ -156,11 +156,9 @@ export const kSubmit = Symbol('tpio.submit');
 export const kReadAt = Symbol('tpio.readAt');
 /** @internal FileHandle: write from a buffer at a position; resolves with the byte count. */
 export const kWriteAt = Symbol('tpio.writeAt');
-/** @internal FileHandle: the tracked position (get/set). */
+/** @internal FileHandle: its TrackedPosition (`value`, get/set; `append`). */
 export const kPosition = Symbol('tpio.position');
 /** @internal FileHandle: its Io. */
 export const kIo = Symbol('tpio.io');
 /** @internal FileHandle: throws EBADF when closed or closing. */
 export const kCheckOpen = Symbol('tpio.checkOpen');
-/** @internal FileHandle: true when opened with an append flag. */
-export const kAppend = Symbol('tpio.append');

@@ -147,12 +147,12 @@ export async function readFileHandle(handle: FileHandle, options: { encoding?: B
   if (size === 0) {
     result = await readUnknownSize(handle, signal);
   } else {
-    let position = handle[kPosition];
+    let position = handle[kPosition].value;
     if (position === -1) position = size; // after an append: at the end
     const buffer = Buffer.allocUnsafeSlow(Math.max(0, size - position));
     if (buffer.length >= hugePageAdviceFrom) adviseHugePages(buffer);
     const bytes = buffer.length === 0 ? 0 : await readKnownSize(handle, buffer, position, signal);
-    handle[kPosition] = position + bytes;
+    handle[kPosition].value = position + bytes;
     result = bytes === buffer.length ? buffer : buffer.subarray(0, bytes);
   }
   return encoding ? result.toString(encoding) : result;

@@ -156,3 +156,18 @@ export function writeOperation(buffer: unknown, offset: unknown, length: unknown
   operation.position = explicitPosition(offset, 'write');
   return operation;
 }
+
+/**
+ * readv/writev: one operation over several buffers at `position` (-1: the handle's position), or
+ * node's result without I/O for a writev of no buffers.
+ */
+export function vectoredOperation(syscall: 'readv' | 'writev', buffers: unknown, position: unknown): Operation | { bytesWritten: 0; buffers: readonly ArrayBufferView[] } {
+  validateBufferArray(buffers);
+  const writing = syscall === 'writev';
+  if (writing && buffers.length === 0) return { __proto__: null, bytesWritten: 0, buffers } as { bytesWritten: 0; buffers: readonly ArrayBufferView[] };
+  const operation = writing ? new Operation(Call.writev, Shape.writev, 'writev') : new Operation(Call.readv, Shape.readv, 'readv');
+  operation.buffers = buffers;
+  operation.length = totalLength(buffers);
+  operation.position = explicitPosition(position, writing ? 'write' : 'read');
+  return operation;
+}

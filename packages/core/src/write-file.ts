@@ -3,7 +3,7 @@
 // flight at explicit positions; append handles write in order, one at a time.
 
 import { invalidArgType } from '@tpio/binding/errors';
-import { kAppend, kIo, kPosition, kWriteAt, type Operation } from './operation.js';
+import { kIo, kPosition, kWriteAt, type Operation } from './operation.js';
 import { checkAborted, onAbort } from './abort.js';
 import { getOptions } from './options.js';
 import { FileHandle } from './file-handle.js';
@@ -69,8 +69,9 @@ async function writeAll(handle: FileHandle, data: Uint8Array, signal: AbortSigna
 }
 
 async function writeAllIn(handle: FileHandle, data: Uint8Array, signal: AbortSignal | undefined, inFlight: Set<Operation>): Promise<void> {
-  let position = handle[kPosition];
-  if (handle[kAppend] || position === -1 || data.byteLength <= pieceSize) {
+  const tracked = handle[kPosition];
+  const position = tracked.value;
+  if (tracked.append || position === -1 || data.byteLength <= pieceSize) {
     // In order, at the tracked position (appends go to the end whatever the position).
     let offset = 0;
     while (offset < data.byteLength) {
@@ -79,7 +80,7 @@ async function writeAllIn(handle: FileHandle, data: Uint8Array, signal: AbortSig
     }
     return;
   }
-  handle[kPosition] = position + data.byteLength;
+  tracked.value = position + data.byteLength;
   const pieces: Promise<void>[] = [];
   let next = 0;
   const writePiece = async (): Promise<void> => {
