@@ -283,6 +283,22 @@ describeEachBackend(usableBackends(), (backend) => {
       for (const call of calls) await expectSameOutcome(call(ours as never), call(theirs));
     });
 
+    it("emits 'close' once, synchronously in the first close(), as node's FileHandle does", async () => {
+      const ours = await open(file);
+      const theirs = await fsp.open(file);
+      const log: string[] = [];
+      for (const [name, handle] of [['ours', ours], ['theirs', theirs]] as const) {
+        expect(typeof handle.on).toBe('function'); // node's mixes EventEmitter in; ours extends it
+        handle.on('close', () => log.push(`${name} close, fd ${handle.fd}`));
+        const closing = handle.close();
+        log.push(`${name} close() returned`);
+        void handle.close();
+        await closing;
+        await handle.close();
+      }
+      expect(log).toEqual(['ours close, fd -1', 'ours close() returned', 'theirs close, fd -1', 'theirs close() returned']);
+    });
+
     it('waits for reads in flight', async () => {
       const handle = await open(file);
       const reads = Array.from({ length: 64 }, (_, i) => handle.read(Buffer.alloc(4096), 0, 4096, i * 1000));

@@ -3,6 +3,7 @@
 // iterator; the handle tracks its own file position, as node's descriptor would, because
 // completion engines (and Windows overlapped handles) only know explicit offsets.
 
+import { EventEmitter } from 'node:events';
 import type { BigIntStats, Stats } from 'node:fs';
 import type { Interface } from 'node:readline';
 import type { Io, Port } from '@tpio/binding';
@@ -25,14 +26,14 @@ import type { FileReadOptions, FileReadParams, FileReadResult, FileWriteResult }
 
 export type { FileReadOptions, FileReadParams, FileReadResult, FileWriteResult } from './read-write-results.js';
 
-// Node 20.20 defines Symbol.asyncDispose; older runtimes get node's registered symbol, so that
-// `await using` (compiled by TypeScript) finds the method below.
+// Node 20.20 defines Symbol.asyncDispose; older runtimes get node's symbol, for `await using`.
 (Symbol as { asyncDispose?: symbol }).asyncDispose ??= Symbol.for('nodejs.asyncDispose');
 
 /**
  * An open file, with the methods and results of `fs.promises.FileHandle`. Create one with
  * {@link open}. All operations go through one completion object (Io) bound to the descriptor;
- * `close()` waits for operations in flight.
+ * `close()` waits for operations in flight. Like node's, it is an EventEmitter that emits `'close'`
+ * when `close()` is first called (streams on the handle close with it).
  *
  * @example
  * import { open } from '@tpio/core';
@@ -40,7 +41,7 @@ export type { FileReadOptions, FileReadParams, FileReadResult, FileWriteResult }
  * const { bytesRead, buffer } = await file.read(Buffer.alloc(64), 0, 64, 0);
  * console.log(buffer.subarray(0, bytesRead).toString());
  */
-export class FileHandle {
+export class FileHandle extends EventEmitter {
   #fd: number;
   readonly #io: Io<FileHandle, Operation>;
   readonly #position: TrackedPosition;
@@ -50,6 +51,7 @@ export class FileHandle {
 
   /** @internal Use {@link open}. */
   constructor(fd: number, port: Port, append: boolean) {
+    super();
     this.#fd = fd;
     this.#position = new TrackedPosition(append);
     this.#io = port.createIo<FileHandle, Operation>(fd, FileHandle.#onCompletion, this);
@@ -318,14 +320,16 @@ export class FileHandle {
   }
 
   /**
-   * Closes the descriptor after the operations in flight complete. Calling it again returns the
-   * same promise.
+   * Closes the descriptor after the operations in flight complete, emitting `'close'` at once.
+   * Calling it again returns the same promise.
    *
    * @example
    * await file.close();
    */
   close(): Promise<void> {
-    this.#closePromise ??= this.#close();
+    if (this.#closePromise !== undefined) return this.#closePromise;
+    this.#closePromise = this.#close();
+    this.emit('close'); // synchronously, as node's FileHandle does
     return this.#closePromise;
   }
 
@@ -407,10 +411,7 @@ export class FileHandle {
     submitOperation(this.#io, operation);
   }
 
-  /**
-   * @internal Reads `length` bytes into `buffer` at `offset`; position -1 = tracked position. The
-   * operation sits in `inFlight` until it settles, so that an abort can cancel it.
-   */
+  /** @internal Reads into `buffer` at `offset` (position -1: tracked), listed in `inFlight` until settled (for aborts). */
   [kReadAt](buffer: ArrayBufferView, offset: number, length: number, position: number | bigint, inFlight?: Set<Operation>): Promise<number> {
     return this.#transfer(Call.read, 'read', buffer, offset, length, position, inFlight);
   }

@@ -119,10 +119,10 @@ class ReadStream extends Readable {
     } else {
       this.fd = target.fd;
       if (target.kind === 'tpio-handle') this.#handle = target.handle;
-      else if (target.kind === 'node-handle') {
-        this.#fs = handleOps(target.handle as never);
-        (target.handle as unknown as NodeJS.EventEmitter).on('close', () => this.close());
-      } else this.#fs = target.fs ?? nodeFs;
+      else if (target.kind === 'node-handle') this.#fs = handleOps(target.handle as never);
+      else this.#fs = target.fs ?? nodeFs;
+      // As node does with its FileHandle: the stream closes when the handle does (both kinds emit 'close').
+      if (target.kind !== 'fd') (target.handle as unknown as NodeJS.EventEmitter).on('close', () => this.close());
     }
     this.start = plan.start;
     this.end = plan.end;

@@ -109,7 +109,8 @@ class WriteStream extends Writable {
       if (target.kind === 'fd') this.#fs = target.fs ?? nodeFs;
       else this.#fs = handleOps(target.handle as never);
       this.#coalesce = target.kind === 'tpio-handle';
-      if (target.kind === 'node-handle') (target.handle as unknown as NodeJS.EventEmitter).on('close', () => this.close());
+      // As node does with its FileHandle: the stream closes when the handle does (both kinds emit 'close').
+      if (target.kind !== 'fd') (target.handle as unknown as NodeJS.EventEmitter).on('close', () => this.close());
     }
     this.flush = plan.flush;
     // Either write or writev is enough in `options.fs`: only the one given is used, as in node.

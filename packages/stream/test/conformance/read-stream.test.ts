@@ -136,6 +136,21 @@ describeEachBackend(usableBackends(), (backend) => {
     });
   });
 
+  describe('a handle closed under the stream', () => {
+    it('closes the stream, as node does with its FileHandle', async () => {
+      await same(async (api) => {
+        const handle = await openHandle(api, file);
+        const stream = api.createReadStream(null, { fd: handle, highWaterMark: 1000 });
+        const recording = await recordRead(stream, (_chunk, index) => {
+          if (index === 0) void handle.close();
+        });
+        // Chunks already read may still arrive before 'close': keep the first one only.
+        recording.events = recording.events.filter((event, i) => (event as string[])[0] !== 'data' || i === 0);
+        return { recording: { ...recording, props: { ...recording.props, bytesRead: undefined } }, handleFd: handle.fd };
+      });
+    });
+  });
+
   describe('lifecycle', () => {
     it('autoClose false keeps the descriptor open after end', async () => {
       await same(async (api) => {

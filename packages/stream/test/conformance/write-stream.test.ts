@@ -9,7 +9,7 @@ import { usableBackends } from '@tpio/binding';
 import { describeEachBackend } from '@tpio/vitest-config/backends';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
 import { open as tpioOpen } from '@tpio/core';
-import { nodeApi, tpioApi, recordWrite, thrown, useBackend, loggingFs, type StreamApi, type Recording } from './harness.js';
+import { nodeApi, tpioApi, recordWrite, thrown, useBackend, loggingFs, openHandle, type StreamApi, type Recording } from './harness.js';
 import { createWriteStream, WriteStream } from '../../src/index.js';
 
 describeEachBackend(usableBackends(), (backend) => {
@@ -126,6 +126,16 @@ describeEachBackend(usableBackends(), (backend) => {
         const fd = fs.openSync(file, 'w');
         const recording = await recordWrite(api.createWriteStream(null, { fd }), file, writeAll(['via fd']));
         return { recording, closed: thrown(() => fs.fstatSync(fd)) };
+      });
+    });
+    it('a handle closed under the stream closes the stream, as node does with its FileHandle', async () => {
+      await same(async (api) => {
+        const file = target(api);
+        const handle = await openHandle(api, file, 'w');
+        const recording = await recordWrite(api.createWriteStream(null, { fd: handle }), file, (stream) => {
+          stream.write('first', () => void handle.close());
+        });
+        return { recording, handleFd: handle.fd };
       });
     });
     it('node FileHandle as fd', async () => {
