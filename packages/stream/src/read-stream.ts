@@ -13,7 +13,7 @@ import { Readable, finished } from 'node:stream';
 import type { FileHandle as TpioFileHandle } from '@tpio/core';
 import { handleOps, nodeFs, type FsOverride } from './fs-ops.js';
 import { resolveReadOptions, type StreamPath } from './validate-options.js';
-import { callableClass, constructWithOpenMethod, errorOrDestroy, openStreamFile } from './stream-common.js';
+import { callableClass, closeWithHandle, constructWithOpenMethod, errorOrDestroy, openStreamFile } from './stream-common.js';
 
 /** Options of {@link createReadStream}: node:fs's, plus `depth`. */
 export interface ReadStreamOptions {
@@ -121,8 +121,7 @@ class ReadStream extends Readable {
       if (target.kind === 'tpio-handle') this.#handle = target.handle;
       else if (target.kind === 'node-handle') this.#fs = handleOps(target.handle as never);
       else this.#fs = target.fs ?? nodeFs;
-      // As node does with its FileHandle: the stream closes when the handle does (both kinds emit 'close').
-      if (target.kind !== 'fd') (target.handle as unknown as NodeJS.EventEmitter).on('close', () => this.close());
+      if (target.kind !== 'fd') closeWithHandle(this, target.handle as unknown as NodeJS.EventEmitter);
     }
     this.start = plan.start;
     this.end = plan.end;

@@ -2,7 +2,7 @@
 // are old-style constructor functions), node's errorOrDestroy, and the `open()` monkey-patch
 // compatibility node keeps in _construct.
 
-import type { Readable, Writable } from 'node:stream';
+import { finished, type Readable, type Writable } from 'node:stream';
 import { open as tpioOpen, type FileHandle as TpioFileHandle } from '@tpio/core';
 import type { FsOverride } from './fs-ops.js';
 
@@ -114,4 +114,18 @@ export function openStreamFile(
     onHandle(handle);
     opened(handle.fd);
   }, callback);
+}
+
+/**
+ * Closes `stream` when `handle` (node's FileHandle or a @tpio/core one, both emit 'close') closes,
+ * as node's fs streams do. Unlike node, the listener goes once the stream is done, so a handle
+ * shared by many streams neither keeps them all alive nor trips MaxListenersExceededWarning.
+ *
+ * @example
+ * closeWithHandle(stream, handle);
+ */
+export function closeWithHandle(stream: (Readable | Writable) & { close(): void }, handle: { on(event: 'close', listener: () => void): unknown; off(event: 'close', listener: () => void): unknown }): void {
+  const onClose = (): void => stream.close();
+  handle.on('close', onClose);
+  finished(stream, () => handle.off('close', onClose));
 }

@@ -13,7 +13,7 @@ import type { FileHandle as TpioFileHandle } from '@tpio/core';
 import { codedError } from '@tpio/binding/errors';
 import { handleOps, nodeFs, type FsOverride } from './fs-ops.js';
 import { resolveWriteOptions, type StreamPath } from './validate-options.js';
-import { callableClass, constructWithOpenMethod, openStreamFile } from './stream-common.js';
+import { callableClass, closeWithHandle, constructWithOpenMethod, openStreamFile } from './stream-common.js';
 
 /** Options of {@link createWriteStream}: node:fs's. */
 export interface WriteStreamOptions {
@@ -109,8 +109,7 @@ class WriteStream extends Writable {
       if (target.kind === 'fd') this.#fs = target.fs ?? nodeFs;
       else this.#fs = handleOps(target.handle as never);
       this.#coalesce = target.kind === 'tpio-handle';
-      // As node does with its FileHandle: the stream closes when the handle does (both kinds emit 'close').
-      if (target.kind !== 'fd') (target.handle as unknown as NodeJS.EventEmitter).on('close', () => this.close());
+      if (target.kind !== 'fd') closeWithHandle(this, target.handle as unknown as NodeJS.EventEmitter);
     }
     this.flush = plan.flush;
     // Either write or writev is enough in `options.fs`: only the one given is used, as in node.

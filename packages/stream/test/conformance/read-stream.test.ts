@@ -151,6 +151,25 @@ describeEachBackend(usableBackends(), (backend) => {
     });
   });
 
+  describe('many streams on one handle', () => {
+    it('do not pile up close listeners on it (node would warn after ten)', async () => {
+      const warnings: Error[] = [];
+      const onWarning = (warning: Error) => warnings.push(warning);
+      process.on('warning', onWarning);
+      try {
+        for (const handle of [await fs.promises.open(file), await tpioOpen(file)]) {
+          for (let i = 0; i < 12; i++) await recordRead(createReadStream(null, { fd: handle as never, start: i, end: i + 10, autoClose: false }));
+          expect((handle as unknown as NodeJS.EventEmitter).listenerCount('close')).toBe(0);
+          await handle.close();
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(warnings.filter(({ name }) => name === 'MaxListenersExceededWarning')).toEqual([]);
+      } finally {
+        process.off('warning', onWarning);
+      }
+    });
+  });
+
   describe('lifecycle', () => {
     it('autoClose false keeps the descriptor open after end', async () => {
       await same(async (api) => {
