@@ -3,8 +3,8 @@
 // with chunks()'s read-ahead. Options are createReadStream's, checked as node checks them, and the
 // handle is closed when the input ends or is destroyed unless `autoClose` is false.
 
-import { createInterface, type Interface } from 'node:readline';
-import { Readable } from 'node:stream';
+import { createRequire } from 'node:module';
+import type { Interface } from 'node:readline';
 import { outOfRange } from '@tpio/binding/errors';
 import { validateInteger } from '@tpio/binding/validate';
 import { getOptions } from './options.js';
@@ -34,6 +34,10 @@ export interface ReadLinesOptions {
 }
 
 const defaultHighWaterMark = 64 * 1024;
+
+// node:readline and node:stream load on the first readLines() only: most users of core never call
+// it, and loading them costs every process that imports core about 2 ms.
+const load = createRequire(import.meta.url);
 
 /**
  * A readline Interface over `handle`'s lines, as node's `filehandle.readLines(options)`.
@@ -70,6 +74,8 @@ export function readLines(handle: FileHandle, options?: ReadLinesOptions): Inter
       await closeHandle();
     }
   }
+  const { Readable } = load('node:stream') as typeof import('node:stream');
+  const { createInterface } = load('node:readline') as typeof import('node:readline');
   const input = Readable.from(bytes(), { objectMode: false, highWaterMark, encoding: encoding ?? undefined, signal, emitClose });
   // Destroyed before the first read: the generator never ran, so its `finally` will not close.
   input.once('close', () => void closeHandle()?.catch(() => {}));
