@@ -288,8 +288,10 @@ describeEachBackend(usableBackends(), (backend) => {
       const theirs = await fsp.open(file);
       const log: string[] = [];
       for (const [name, handle] of [['ours', ours], ['theirs', theirs]] as const) {
-        expect(typeof handle.on).toBe('function'); // node's mixes EventEmitter in; ours extends it
-        handle.on('close', () => log.push(`${name} close, fd ${handle.fd}`));
+        // node's mixes EventEmitter in (its type does not say so); ours extends it.
+        const emitter = handle as unknown as NodeJS.EventEmitter;
+        expect(typeof emitter.on).toBe('function');
+        emitter.on('close', () => log.push(`${name} close, fd ${handle.fd}`));
         const closing = handle.close();
         log.push(`${name} close() returned`);
         void handle.close();
