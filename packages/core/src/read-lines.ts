@@ -46,10 +46,10 @@ const load = createRequire(import.meta.url);
  * for await (const line of readLines(file)) console.log(line);
  */
 export function readLines(handle: FileHandle, options?: ReadLinesOptions): Interface {
-  // node spreads `options` into the stream's options: only an object's own properties count (a
-  // string or number adds nothing), then checks the encoding and signal as getOptions does.
   // node's stream takes the descriptor from the handle at once: -1 once the handle is closed.
   if (handle.fd === -1) throw outOfRange('fd', '>= 0 && <= 2147483647', -1);
+  // node spreads `options` into the stream's options: only an object's own properties count (a
+  // string or number adds nothing), then checks the encoding and signal as getOptions does.
   const settings = getOptions({ ...(options as object) }, {}) as ReadLinesOptions;
   const { start, end, encoding, signal, emitClose } = settings;
   // node's ReadStream: start and end are non-negative integers (end may be Infinity), start <= end.
@@ -61,7 +61,7 @@ export function readLines(handle: FileHandle, options?: ReadLinesOptions): Inter
   const highWaterMark = settings.highWaterMark ?? defaultHighWaterMark;
   const autoClose = settings.autoClose ?? true;
   const closeHandle = () => (autoClose ? handle.close() : undefined);
-  // Created on the first read, so that a closed handle fails the input (as node's stream does), not this call.
+  // The bytes: chunks() from the first read the stream asks for.
   async function* bytes(): AsyncGenerator<Buffer> {
     // A loop, not `yield*`: an abort throws into this generator, and `yield*` would turn that into
     // a TypeError for chunks(), which has no throw().
@@ -69,7 +69,7 @@ export function readLines(handle: FileHandle, options?: ReadLinesOptions): Inter
       for await (const chunk of handle.chunks({ chunkSize: Math.max(1, highWaterMark), start, end: end === Infinity ? undefined : end })) yield chunk;
     } catch (error) {
       // Closed under us (node's stream closes itself on the handle's 'close'): the lines end there.
-      if (handle.fd !== -1 || (error as { code?: string }).code !== 'EBADF') throw error;
+      if (handle.fd !== -1 || (error as { code?: string } | undefined)?.code !== 'EBADF') throw error;
     } finally {
       await closeHandle();
     }
