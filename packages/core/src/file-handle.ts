@@ -20,7 +20,7 @@ import { writeFileHandle, type WriteFileData, type WriteFileOptions } from './wr
 import { getOptions } from './options.js';
 import { closeOnCollect, forgetOnCollect } from './close-on-collect.js';
 import { submitOperation } from './submit-operation.js';
-import { TrackedPosition, positionUnknown } from './tracked-position.js';
+import { TrackedPosition } from './tracked-position.js';
 import { MetadataCalls, fdMetadataCalls, type FdCall } from './fd-metadata.js';
 import type { FileReadOptions, FileReadParams, FileReadResult, FileWriteResult } from './read-write-results.js';
 
@@ -395,7 +395,7 @@ export class FileHandle extends EventEmitter {
     if (this.#position.place(operation, position, length)) return this.#issue(operation);
     // After an append the descriptor's position is the end of the file: find it, then place again.
     return this.stat({ bigint: false }).then((stats) => {
-      if (this.#position.value === positionUnknown) this.#position.value = stats.size;
+      this.#position.foundEnd(stats.size);
       return this.#issueAt<T>(operation, position, length);
     });
   }

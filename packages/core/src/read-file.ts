@@ -10,6 +10,7 @@ import { abortError, checkAborted, onAbort } from './abort.js';
 import { getOptions } from './options.js';
 import { FileHandle } from './file-handle.js';
 import { open } from './open.js';
+import { positionUnknown } from './tracked-position.js';
 import type { OpenFlags } from './flags.js';
 import type { PathLike } from './validated-path.js';
 
@@ -148,7 +149,7 @@ export async function readFileHandle(handle: FileHandle, options: { encoding?: B
     result = await readUnknownSize(handle, signal);
   } else {
     let position = handle[kPosition].value;
-    if (position === -1) position = size; // after an append: at the end
+    if (position === positionUnknown) position = size; // after an append: at the end
     const buffer = Buffer.allocUnsafeSlow(Math.max(0, size - position));
     if (buffer.length >= hugePageAdviceFrom) adviseHugePages(buffer);
     const bytes = buffer.length === 0 ? 0 : await readKnownSize(handle, buffer, position, signal);

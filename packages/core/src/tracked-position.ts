@@ -12,15 +12,11 @@ export const positionUnknown = -1;
 /** @internal One handle's position; see the file comment. */
 export class TrackedPosition {
   value = 0;
-  readonly #append: boolean;
+  /** Whether writes at the current position go to the end of the file (an `'a'` flag). */
+  readonly append: boolean;
 
   constructor(append: boolean) {
-    this.#append = append;
-  }
-
-  /** Whether writes at the current position go to the end of the file (an `'a'` flag). */
-  get append(): boolean {
-    return this.#append;
+    this.append = append;
   }
 
   /**
@@ -34,7 +30,7 @@ export class TrackedPosition {
     if (!moves) position = -1;
     if (position !== -1) {
       operation.position = position;
-    } else if (this.#append && operation.call !== Call.read && operation.call !== Call.readv) {
+    } else if (this.append && operation.call !== Call.read && operation.call !== Call.readv) {
       operation.position = -1; // the kernel appends; the descriptor's position is now the end
       this.value = positionUnknown;
     } else if (this.value === positionUnknown) {
@@ -47,6 +43,11 @@ export class TrackedPosition {
       this.value += length;
     }
     return true;
+  }
+
+  /** The end of the file, found with fstat after an append, unless a later operation set the position already. */
+  foundEnd(size: number): void {
+    if (this.value === positionUnknown) this.value = size;
   }
 
   /**

@@ -8,6 +8,7 @@ import { checkAborted, onAbort } from './abort.js';
 import { getOptions } from './options.js';
 import { FileHandle } from './file-handle.js';
 import { open } from './open.js';
+import { positionUnknown } from './tracked-position.js';
 import type { OpenFlags } from './flags.js';
 import type { PathLike } from './validated-path.js';
 
@@ -71,7 +72,7 @@ async function writeAll(handle: FileHandle, data: Uint8Array, signal: AbortSigna
 async function writeAllIn(handle: FileHandle, data: Uint8Array, signal: AbortSignal | undefined, inFlight: Set<Operation>): Promise<void> {
   const tracked = handle[kPosition];
   const position = tracked.value;
-  if (tracked.append || position === -1 || data.byteLength <= pieceSize) {
+  if (tracked.append || position === positionUnknown || data.byteLength <= pieceSize) {
     // In order, at the tracked position (appends go to the end whatever the position).
     let offset = 0;
     while (offset < data.byteLength) {
