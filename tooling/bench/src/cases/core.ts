@@ -137,8 +137,17 @@ export async function fsPromisesReadFile(params: CoreParams) {
 
 const module = 'cases/core.js';
 const randomModule = 'cases/random-reads.js';
+const floorModule = 'cases/js-floors.js';
 const engines = ['uring', 'threads'] as const;
 const params = (context: BenchContext, depth: number): CoreParams => ({ file: context.file, size: context.size, duration: context.duration, depth });
+
+/** One contender per engine running a floor of js-floors.ts on the raw binding. */
+function floor(name: string, fn: string, depth: number): Contender[] {
+  return engines.map((backend) => ({
+    name: `${name} ${backend}`,
+    run: (c: BenchContext) => runJsChild(floorModule, fn, { ...params(c, depth), backend }),
+  }));
+}
 
 /** One contender per engine; the child pins it with setDefaultBackend (TPIO_BACKEND too). */
 function tpio(name: string, fn: string, depth: number): Contender[] {
@@ -154,6 +163,7 @@ export const cases: BenchCase[] = [
     title: 'FileHandle.read, a promise per 4 KiB random read, 64 async loops, cached',
     contenders: [
       ...tpio('core', 'coreRead', 64),
+      ...floor('binding + promise', 'bindingPromiseRead', 64),
       { name: 'fs.promises', run: (c) => runJsChild(randomModule, 'promisesRandom', params(c, 64)) },
       { name: 'fs.read', run: (c) => runJsChild(randomModule, 'fsReadRandom', params(c, 64)) },
       { name: 'fs.read UV_USE_IO_URING=1', run: (c) => runJsChild(randomModule, 'fsReadRandom', params(c, 64), { UV_USE_IO_URING: '1' }) },
@@ -163,8 +173,17 @@ export const cases: BenchCase[] = [
         run: (c) => runJsonProcess(c.native.uring_randread!, [c.file, '64', String(c.duration)]),
       },
     ],
-    baselines: { 'x fs.promises': 'fs.promises', 'x fs.read uring': 'fs.read UV_USE_IO_URING=1', 'x native': 'C io_uring loop' },
-    notes: ['target: core >= 6x fs.promises, >= 1.2x fs.read UV_USE_IO_URING=1, >= 0.85x native'],
+    baselines: {
+      'x fs.promises': 'fs.promises',
+      'x fs.read uring': 'fs.read UV_USE_IO_URING=1',
+      'x native': 'C io_uring loop',
+      'x floor uring': 'binding + promise uring',
+      'x floor threads': 'binding + promise threads',
+    },
+    notes: [
+      'target: core >= 6x fs.promises, >= 1.2x fs.read UV_USE_IO_URING=1, >= 0.85x native',
+      'binding + promise: the floor of the shape, a bare promise around each binding read (no checks, no position tracking); core / floor (its engine\'s column) is core\'s own cost',
+    ],
   },
   {
     id: 'core/chunks-1m-d4',
@@ -193,13 +212,22 @@ export const cases: BenchCase[] = [
     title: 'readMany over random 4 KiB ranges, depth 64, vs the raw binding at QD64, cached',
     contenders: [
       ...tpio('core readMany', 'coreReadMany', 64),
+      ...floor('binding + for await', 'bindingIteratorRead', 64),
       ...engines.map((backend) => ({
         name: `binding ${backend}`,
         run: (c: BenchContext) => runJsChild(randomModule, 'tpioRandom', { ...params(c, 64), backend }),
       })),
     ],
-    baselines: { 'x binding uring': 'binding uring', 'x binding threads': 'binding threads' },
-    notes: ['target: core readMany >= 0.95x the binding on the same engine (read the column of its engine)'],
+    baselines: {
+      'x binding uring': 'binding uring',
+      'x binding threads': 'binding threads',
+      'x floor uring': 'binding + for await uring',
+      'x floor threads': 'binding + for await threads',
+    },
+    notes: [
+      'target: core readMany >= 0.95x the binding on the same engine (read the column of its engine)',
+      'binding + for await: the floor of the shape, the same ranges read on the binding and each completion yielded to a for-await loop by a bare async iterator; core / floor is core\'s own cost',
+    ],
   },
   {
     id: 'core/readfile',
