@@ -298,8 +298,8 @@ export class FileHandle extends EventEmitter {
   }
 
   /**
-   * Reads every `{ position, length }` range of `ranges` (iterable or async iterable), at most `depth`
-   * at a time, yielding results in completion order.
+   * Reads every `{ position, length }` range of `ranges` (iterable or async iterable) in completion
+   * order, at most `depth` at a time and at most `2 * depth` ahead of the consumer (see the options).
    *
    * @example
    * for await (const { position, bytesRead, buffer } of file.readMany([{ position: 0, length: 4096 }])) {}

@@ -34,6 +34,37 @@ describeEachBackend(usableBackends(), (backend) => {
       }
     });
 
+    it('a slow consumer holds the reading back: in flight plus waiting results stay within 2 x depth', async () => {
+      await using handle = await open(path);
+      const wanted = ranges(60);
+      for (const [depth, asynchronous] of [[1, false], [4, false], [4, true], [16, false]] as const) {
+        let pulled = 0;
+        let taken = 0;
+        let ahead = 0;
+        function* sync() {
+          for (const range of wanted) {
+            pulled++;
+            ahead = Math.max(ahead, pulled - taken);
+            yield range;
+          }
+        }
+        async function* asyncSource() {
+          yield* sync();
+        }
+        for await (const { position, bytesRead, buffer } of handle.readMany(asynchronous ? asyncSource() : sync(), { depth })) {
+          taken++;
+          // Time for the reads in flight to finish and be delivered while this result is held.
+          for (let i = 0; i < 2; i++) await new Promise((resolve) => setTimeout(resolve, 1));
+          const start = position as number;
+          expect(buffer.subarray(0, bytesRead).equals(data.subarray(start, start + bytesRead))).toBe(true);
+        }
+        expect(taken).toBe(60);
+        // + 1: next() refills as it hands a result over, before the loop body has counted it as taken.
+        expect(ahead).toBeLessThanOrEqual(2 * depth + 1);
+        expect(ahead).toBeGreaterThan(depth); // reading did run ahead of the consumer, beyond what is in flight
+      }
+    });
+
     it('accepts async iterables, generators, bigint positions and caller buffers; short reads at the end', async () => {
       await using handle = await open(path);
       async function* source() {

@@ -1,6 +1,7 @@
 // readMany(): many positioned reads with at most `depth` in flight, yielded in completion order.
-// Ranges come from any iterable or async iterable and are pulled only as slots free up, so a
-// huge (or endless) list of ranges never sits in memory as pending operations.
+// Ranges come from any iterable or async iterable and are pulled only as slots free up, and
+// finished results waiting for a slow consumer count too (in flight plus waiting stay under
+// 2 x depth), so a huge (or endless) list of ranges never sits in memory.
 
 import { systemError, invalidArgType, invalidState } from '@tpio/binding/errors';
 import { kIoMaxLength, normalizePosition, validateInteger, validateObject } from '@tpio/binding/validate';
@@ -40,7 +41,11 @@ export interface ReadManyResult {
  * file.readMany(ranges, { depth: 64, signal: AbortSignal.timeout(1000) } satisfies ReadManyOptions);
  */
 export interface ReadManyOptions {
-  /** Reads in flight at most (default 32). */
+  /**
+   * Reads in flight at most (default 32). Finished results the consumer has not taken yet count
+   * too: reads in flight plus results waiting stay at most `2 * depth`, so a slow consumer holds
+   * back the reading instead of collecting results in memory.
+   */
   depth?: number;
   /** Cancels the reads in flight (for real) and rejects with an AbortError. */
   signal?: AbortSignal;
@@ -170,7 +175,7 @@ export class ReadManyIterator implements AsyncIterableIterator<ReadManyResult>, 
     this.#fillScheduled = false;
     if (this.#sync) {
       const source = this.#source as Iterator<ReadRange>;
-      while (!this.#finished && !this.#exhausted && this.#inFlight < this.#depth) {
+      while (this.#wantsMore()) {
         let step: IteratorResult<ReadRange>;
         try {
           step = source.next();
@@ -186,11 +191,21 @@ export class ReadManyIterator implements AsyncIterableIterator<ReadManyResult>, 
     }
   }
 
+  /**
+   * Whether to issue another read: a slot is free, and reads in flight plus results waiting stay
+   * under 2 x depth. A consumer that keeps up never meets the second limit (it takes a batch's
+   * results as the batch is refilled, in one go); one that does not holds the reading back.
+   */
+  #wantsMore(): boolean {
+    if (this.#finished || this.#exhausted || this.#inFlight >= this.#depth) return false;
+    return this.#inFlight + (this.#ready.length - this.#readyHead) < 2 * this.#depth;
+  }
+
   async #pull(): Promise<void> {
     this.#pulling = true;
     const source = this.#source as AsyncIterator<ReadRange>;
     try {
-      while (!this.#finished && !this.#exhausted && this.#inFlight < this.#depth) {
+      while (this.#wantsMore()) {
         const step = await source.next();
         if (this.#finished) break;
         if (step.done) this.#exhausted = true;
