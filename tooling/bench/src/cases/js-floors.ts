@@ -1,7 +1,8 @@
 // The cheapest JavaScript shapes over the raw binding, as floors for @tpio/core's cases: a promise
 // per read (the shape of FileHandle.read) and an async iterator yielding one object per completion
-// to a `for await` loop (the shape of readMany). Each is the least any API of that shape can cost
-// on the binding: no argument checks, no position tracking, no cancellation, no close bookkeeping.
+// to a `for await` loop (the shape of readMany). Each is about as cheap as code of that shape gets
+// on the binding: no argument checks, no position tracking, no cancellation, no close bookkeeping
+// (the promise floor still makes one closure per read, which core avoids with a shared executor).
 // core / floor is then core's own overhead, and floor / binding (or native) is the shape's price.
 
 import { openSync } from 'node:fs';
