@@ -7,6 +7,7 @@ import { readFile as fsReadFile } from 'node:fs/promises';
 import type { BenchCase, BenchContext, Contender } from '../harness.js';
 import { runCommand, runJsChild, runJsonProcess, topPad } from '../harness.js';
 import { Meter, measureOnce, randomBlocks } from '../meter.js';
+import { bindingPort } from '../binding-port.js';
 import { promiseReadLoops } from './random-reads.js';
 
 const block = 4096;
@@ -59,9 +60,7 @@ export async function coreChunks(params: CoreParams) {
  * with no iterator. chunks() / this = core's own cost; this / cat = the price of fresh memory.
  */
 export async function bindingFreshChunks(params: CoreParams) {
-  const { createPort } = await import('@tpio/binding');
-  const port = createPort({ backend: params.backend });
-  if (port.backend !== params.backend) throw new Error(`asked for ${params.backend}, got ${port.backend}`);
+  const port = await bindingPort(params.backend);
   const fd = openSync(params.file, 'r');
   const result = await measureOnce((meter) => new Promise<void>((resolve) => {
     let next = 0;
@@ -141,20 +140,20 @@ const floorModule = 'cases/js-floors.js';
 const engines = ['uring', 'threads'] as const;
 const params = (context: BenchContext, depth: number): CoreParams => ({ file: context.file, size: context.size, duration: context.duration, depth });
 
-/** One contender per engine running a floor of js-floors.ts on the raw binding. */
-function floor(name: string, fn: string, depth: number): Contender[] {
+/**
+ * One contender per engine: a child running `fn` of `childModule` with `backend` in its params.
+ * `pin` also sets TPIO_BACKEND, for core's children (which pin the engine with setDefaultBackend).
+ */
+function perEngine(name: string, childModule: string, fn: string, depth: number, pin = false): Contender[] {
   return engines.map((backend) => ({
     name: `${name} ${backend}`,
-    run: (c: BenchContext) => runJsChild(floorModule, fn, { ...params(c, depth), backend }),
+    run: (c: BenchContext) => runJsChild(childModule, fn, { ...params(c, depth), backend }, pin ? { TPIO_BACKEND: backend } : {}),
   }));
 }
 
-/** One contender per engine; the child pins it with setDefaultBackend (TPIO_BACKEND too). */
+/** core on each engine. */
 function tpio(name: string, fn: string, depth: number): Contender[] {
-  return engines.map((backend) => ({
-    name: `${name} ${backend}`,
-    run: (c: BenchContext) => runJsChild(module, fn, { ...params(c, depth), backend }, { TPIO_BACKEND: backend }),
-  }));
+  return perEngine(name, module, fn, depth, true);
 }
 
 export const cases: BenchCase[] = [
@@ -163,7 +162,7 @@ export const cases: BenchCase[] = [
     title: 'FileHandle.read, a promise per 4 KiB random read, 64 async loops, cached',
     contenders: [
       ...tpio('core', 'coreRead', 64),
-      ...floor('binding + promise', 'bindingPromiseRead', 64),
+      ...perEngine('binding + promise', floorModule, 'bindingPromiseRead', 64),
       { name: 'fs.promises', run: (c) => runJsChild(randomModule, 'promisesRandom', params(c, 64)) },
       { name: 'fs.read', run: (c) => runJsChild(randomModule, 'fsReadRandom', params(c, 64)) },
       { name: 'fs.read UV_USE_IO_URING=1', run: (c) => runJsChild(randomModule, 'fsReadRandom', params(c, 64), { UV_USE_IO_URING: '1' }) },
@@ -190,10 +189,7 @@ export const cases: BenchCase[] = [
     title: 'for await of handle.chunks({ chunkSize: 1 MiB, depth: 4 }) over the whole file, cached',
     contenders: [
       ...tpio('core chunks', 'coreChunks', 4),
-      ...engines.map((backend) => ({
-        name: `binding fresh 1 MiB ${backend}`,
-        run: (c: BenchContext) => runJsChild(module, 'bindingFreshChunks', { ...params(c, 4), backend }),
-      })),
+      ...perEngine('binding fresh 1 MiB', module, 'bindingFreshChunks', 4),
       {
         name: 'core chunks uring, top pad',
         run: (c) => runJsChild(module, 'coreChunks', { ...params(c, 4), backend: 'uring' }, { TPIO_BACKEND: 'uring', ...topPad }),
@@ -212,11 +208,8 @@ export const cases: BenchCase[] = [
     title: 'readMany over random 4 KiB ranges, depth 64, vs the raw binding at QD64, cached',
     contenders: [
       ...tpio('core readMany', 'coreReadMany', 64),
-      ...floor('binding + for await', 'bindingIteratorRead', 64),
-      ...engines.map((backend) => ({
-        name: `binding ${backend}`,
-        run: (c: BenchContext) => runJsChild(randomModule, 'tpioRandom', { ...params(c, 64), backend }),
-      })),
+      ...perEngine('binding + for await', floorModule, 'bindingIteratorRead', 64),
+      ...perEngine('binding', randomModule, 'tpioRandom', 64),
     ],
     baselines: {
       'x binding uring': 'binding uring',

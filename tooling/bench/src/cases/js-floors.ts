@@ -7,6 +7,7 @@
 
 import { openSync } from 'node:fs';
 import type { Io, Port } from '@tpio/binding';
+import { bindingPort } from '../binding-port.js';
 import { Meter, randomBlocks } from '../meter.js';
 import { promiseReadLoops, type PromiseReadHandle } from './random-reads.js';
 
@@ -23,21 +24,18 @@ interface FloorParams {
 interface ReadRequest {
   buffer: Buffer;
   position: number;
-  settle: ((bytes: number) => void) | undefined;
 }
 
-async function portFor(backend: 'uring' | 'threads'): Promise<Port> {
-  const { createPort } = await import('@tpio/binding');
-  const port = createPort({ backend, entries: 64 });
-  if (port.backend !== backend) throw new Error(`asked for ${backend}, got ${port.backend}`);
-  return port;
+/** The promise floor's request: the read and what settles its promise. */
+interface SettledRequest extends ReadRequest {
+  settle: (bytes: number) => void;
 }
 
 /** A promise per read straight on the binding: read(buffer, offset, length, position) → { bytesRead }. */
 function promiseHandle(port: Port, fd: number): PromiseReadHandle {
-  const io: Io<undefined, ReadRequest> = port.createIo(fd, (_context, request, error, bytes) => {
+  const io: Io<undefined, SettledRequest> = port.createIo(fd, (_context, request, error, bytes) => {
     if (error < 0) throw new Error(`read failed: ${error}`);
-    request.settle!(bytes);
+    request.settle(bytes);
   });
   return {
     read(buffer, _offset, _length, position) {
@@ -54,7 +52,7 @@ function promiseHandle(port: Port, fd: number): PromiseReadHandle {
 
 /** FileHandle.read's floor: `depth` async loops, each awaiting a bare promise around one binding read. */
 export async function bindingPromiseRead(params: FloorParams) {
-  const port = await portFor(params.backend);
+  const port = await bindingPort(params.backend, 64);
   return promiseReadLoops(promiseHandle(port, openSync(params.file, 'r')), params);
 }
 
@@ -109,7 +107,7 @@ class CompletionIterator implements AsyncIterableIterator<ReadResult> {
  * `depth` in flight, each completion yielded to a for-await loop.
  */
 export async function bindingIteratorRead(params: FloorParams) {
-  const port = await portFor(params.backend);
+  const port = await bindingPort(params.backend, 64);
   const fd = openSync(params.file, 'r');
   const next = randomBlocks(params.size / block);
   const ringSize = params.depth * 2; // as coreReadMany's ring
@@ -125,7 +123,7 @@ export async function bindingIteratorRead(params: FloorParams) {
       const step = source.next();
       if (step.done) return;
       io.start();
-      io.read({ buffer: step.value.buffer, position: step.value.position, settle: undefined });
+      io.read({ buffer: step.value.buffer, position: step.value.position });
       iterator.inFlight++;
     };
     const io: Io<undefined, ReadRequest> = port.createIo(fd, (_context, request, error, bytes) => {

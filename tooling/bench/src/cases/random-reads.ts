@@ -7,6 +7,7 @@ import { read } from 'node:fs';
 import type { BenchCase, BenchContext, Contender } from '../harness.js';
 import { runJsChild, runJsonProcess } from '../harness.js';
 import { Meter, randomBlocks } from '../meter.js';
+import { bindingPort } from '../binding-port.js';
 
 const block = 4096;
 
@@ -22,9 +23,7 @@ interface RandomParams {
 
 /** tpio Io API: start() + read() per op, refilled from the completion callback. */
 export async function tpioRandom(params: RandomParams) {
-  const { createPort } = await import('@tpio/binding');
-  const port = createPort({ backend: params.backend, entries: Math.max(params.depth, 64) });
-  if (port.backend !== params.backend) throw new Error(`asked for ${params.backend}, got ${port.backend}`);
+  const port = await bindingPort(params.backend, Math.max(params.depth, 64));
   const fd = openSync(params.file, 'r');
   const next = randomBlocks(params.size / block);
   const slab = Buffer.alloc(params.depth * block);

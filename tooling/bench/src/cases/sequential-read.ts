@@ -5,6 +5,7 @@ import { openSync, closeSync, read } from 'node:fs';
 import type { BenchCase, BenchContext } from '../harness.js';
 import { runCommand, runJsChild } from '../harness.js';
 import { measureOnce } from '../meter.js';
+import { bindingPort } from '../binding-port.js';
 
 const chunk = 1 << 20;
 const depth = 4;
@@ -18,9 +19,7 @@ interface SequentialParams {
 // ---- child functions ----
 
 export async function tpioSequential(params: SequentialParams) {
-  const { createPort } = await import('@tpio/binding');
-  const port = createPort({ backend: params.backend, entries: 64 });
-  if (port.backend !== params.backend) throw new Error(`asked for ${params.backend}, got ${port.backend}`);
+  const port = await bindingPort(params.backend, 64);
   const fd = openSync(params.file, 'r');
   const result = await measureOnce((meter) => new Promise<void>((resolve) => {
     let next = 0;
