@@ -3,7 +3,6 @@
 // iterator; the handle tracks its own file position, as node's descriptor would, because
 // completion engines (and Windows overlapped handles) only know explicit offsets.
 
-import { EventEmitter } from 'node:events';
 import type { BigIntStats, Stats } from 'node:fs';
 import type { Interface } from 'node:readline';
 import type { Io, Port } from '@tpio/binding';
@@ -18,6 +17,7 @@ import { readFileHandle, type ReadFileOptions } from './read-file.js';
 import { readLines, type ReadLinesOptions } from './read-lines.js';
 import { writeFileHandle, type WriteFileData, type WriteFileOptions } from './write-file.js';
 import { getOptions } from './options.js';
+import { FileHandleStreams } from './file-handle-streams.js';
 import { closeOnCollect, forgetOnCollect } from './close-on-collect.js';
 import { submitOperation } from './submit-operation.js';
 import { TrackedPosition } from './tracked-position.js';
@@ -32,8 +32,8 @@ export type { FileReadOptions, FileReadParams, FileReadResult, FileWriteResult }
 /**
  * An open file, with the methods and results of `fs.promises.FileHandle`. Create one with
  * {@link open}. All operations go through one completion object (Io) bound to the descriptor;
- * `close()` waits for operations in flight. Like node's, it is an EventEmitter that emits `'close'`
- * when `close()` is first called (streams on the handle close with it).
+ * `close()` waits for operations in flight. Like node's, it emits `'close'` when `close()` is first
+ * called, and its streams (inherited from {@link FileHandleStreams}) close with it.
  *
  * @example
  * import { open } from '@tpio/core';
@@ -41,7 +41,7 @@ export type { FileReadOptions, FileReadParams, FileReadResult, FileWriteResult }
  * const { bytesRead, buffer } = await file.read(Buffer.alloc(64), 0, 64, 0);
  * console.log(buffer.subarray(0, bytesRead).toString());
  */
-export class FileHandle extends EventEmitter {
+export class FileHandle extends FileHandleStreams {
   #fd: number;
   readonly #io: Io<FileHandle, Operation>;
   readonly #position: TrackedPosition;

@@ -8,6 +8,8 @@ import { currentPort } from './default-port.js';
 export { open } from './open.js';
 export { FileHandle, type FileReadOptions, type FileReadParams, type FileReadResult, type FileWriteResult } from './file-handle.js';
 export type { IoOperation } from './operation.js';
+export { FileHandleStreams } from './file-handle-streams.js';
+export { fileHandleOperations, type FsOperations, type PromiseFileHandle } from './file-handle-operations.js';
 export type { ChunksOptions } from './chunks.js';
 export type { ReadLinesOptions } from './read-lines.js';
 export type { ReadManyOptions, ReadManyResult, ReadRange } from './read-many.js';

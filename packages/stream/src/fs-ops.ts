@@ -6,65 +6,17 @@
 //    { fs: tpioFs })` (or any code taking an fs-like object) runs on tpio's engine.
 
 import fs from 'node:fs';
-import { open as tpioOpen, type FileHandle as TpioFileHandle } from '@tpio/core';
-import { codedError } from '@tpio/binding/errors';
-
-/** node's callback signatures, as `options.fs` provides them. */
-type Callback<T extends unknown[]> = (error: NodeJS.ErrnoException | null, ...result: T) => void;
+import { fileHandleOperations, open as tpioOpen, type FileHandle as TpioFileHandle, type FsOperations } from '@tpio/core';
 
 /**
  * The `fs` option of {@link createReadStream} / {@link createWriteStream}: the subset of node:fs a
  * stream calls. Read streams need `open` (unless `fd` is given), `read` and `close` (when
  * `autoClose`); write streams `open`, `write` and/or `writev`, `close`, and `fsync` with `flush`.
  */
-export interface FsOverride {
-  open?(path: string | Buffer, flags: string | number, mode: string | number, callback: Callback<[number]>): void;
-  read?(fd: number, buffer: Buffer, offset: number, length: number, position: number | null | undefined, callback: Callback<[number, Buffer]>): void;
-  write?(fd: number, buffer: Buffer, offset: number, length: number, position: number | null | undefined, callback: Callback<[number, Buffer]>): void;
-  writev?(fd: number, buffers: Buffer[], position: number | null | undefined, callback: Callback<[number, Buffer[]]>): void;
-  fsync?(fd: number, callback: (error: NodeJS.ErrnoException | null) => void): void;
-  close?(fd: number, callback: (error?: NodeJS.ErrnoException | null) => void): void;
-}
+export type FsOverride = Partial<FsOperations>;
 
-/** What handleOps() needs of a FileHandle: node's and tpio's both have it. */
-interface PromiseHandle {
-  read(buffer: Buffer, offset: number, length: number, position: number | null | undefined): Promise<{ bytesRead: number; buffer: Buffer }>;
-  write(buffer: Buffer, offset: number, length: number, position: number | null | undefined): Promise<{ bytesWritten: number; buffer: Buffer }>;
-  writev(buffers: Buffer[], position: number | null | undefined): Promise<{ bytesWritten: number; buffers: Buffer[] }>;
-  sync(): Promise<void>;
-  close(): Promise<void>;
-}
-
-/**
- * An fs-ops object over a FileHandle's promise methods (node's FileHandleOperations): `open`
- * throws ERR_METHOD_NOT_IMPLEMENTED, the rest adapt promises to callbacks.
- *
- * @example
- * const ops = handleOps(await fs.promises.open('a.txt'));
- * ops.read!(0, Buffer.alloc(4), 0, 4, 0, (error, bytesRead) => console.log(bytesRead));
- */
-export function handleOps(handle: PromiseHandle): Required<FsOverride> {
-  return {
-    open() {
-      throw codedError('ERR_METHOD_NOT_IMPLEMENTED', 'The open() method is not implemented');
-    },
-    read(_fd, buffer, offset, length, position, callback) {
-      handle.read(buffer, offset, length, position).then((result) => callback(null, result.bytesRead, result.buffer), (error) => callback(error, 0, buffer));
-    },
-    write(_fd, buffer, offset, length, position, callback) {
-      handle.write(buffer, offset, length, position).then((result) => callback(null, result.bytesWritten, result.buffer), (error) => callback(error, 0, buffer));
-    },
-    writev(_fd, buffers, position, callback) {
-      handle.writev(buffers, position).then((result) => callback(null, result.bytesWritten, result.buffers), (error) => callback(error, 0, buffers));
-    },
-    fsync(_fd, callback) {
-      handle.sync().then(() => callback(null), callback);
-    },
-    close(_fd, callback) {
-      handle.close().then(() => callback(), callback);
-    },
-  };
-}
+/** Streams given a FileHandle (node's or tpio's) do their I/O through it, as node's do: see @tpio/core. */
+export const handleOps = fileHandleOperations;
 
 /** node:fs itself, called through the module object as node's streams do. */
 export const nodeFs: FsOverride = fs as unknown as FsOverride;
@@ -85,7 +37,7 @@ function handleFor(fd: number): TpioFileHandle | undefined {
  * import { tpioFs } from '@tpio/stream';
  * fs.createReadStream('package.json', { fs: tpioFs }).pipe(process.stdout);
  */
-export const tpioFs: Required<FsOverride> = {
+export const tpioFs: FsOperations = {
   open(path, flags, mode, callback) {
     tpioOpen(path, flags, mode).then((handle) => {
       // The number is the caller's, as fs.open's is: whatever closes it (this object's close, or
