@@ -1,12 +1,13 @@
 // The `fs` option of fs streams: an object of node-style callback functions (open, read, write,
 // writev, fsync, close) a stream calls instead of node:fs. Three uses here:
 //  - streams given `options.fs` call exactly those functions, with node's arguments;
-//  - streams given a FileHandle (node's or tpio's) go through handleOps(), as node does;
+//  - streams given a FileHandle (node's or tpio's) go through @tpio/core's fileHandleOperations(),
+//    as node's do;
 //  - `tpioFs` is such an object backed by @tpio/core, so node's own `fs.createReadStream(path,
 //    { fs: tpioFs })` (or any code taking an fs-like object) runs on tpio's engine.
 
 import fs from 'node:fs';
-import { fileHandleOperations, open as tpioOpen, type FileHandle as TpioFileHandle, type FsOperations } from '@tpio/core';
+import { open as tpioOpen, type FileHandle as TpioFileHandle, type FsOperations } from '@tpio/core';
 
 /**
  * The `fs` option of {@link createReadStream} / {@link createWriteStream}: the subset of node:fs a
@@ -14,9 +15,6 @@ import { fileHandleOperations, open as tpioOpen, type FileHandle as TpioFileHand
  * `autoClose`); write streams `open`, `write` and/or `writev`, `close`, and `fsync` with `flush`.
  */
 export type FsOverride = Partial<FsOperations>;
-
-/** Streams given a FileHandle (node's or tpio's) do their I/O through it, as node's do: see @tpio/core. */
-export const handleOps = fileHandleOperations;
 
 /** node:fs itself, called through the module object as node's streams do. */
 export const nodeFs: FsOverride = fs as unknown as FsOverride;

@@ -10,8 +10,8 @@
 // Either way destroy() waits for reads in flight before closing the descriptor.
 
 import { Readable, finished } from 'node:stream';
-import type { FileHandle as TpioFileHandle } from '@tpio/core';
-import { handleOps, nodeFs, type FsOverride } from './fs-ops.js';
+import { fileHandleOperations, type FileHandle as TpioFileHandle } from '@tpio/core';
+import { nodeFs, type FsOverride } from './fs-ops.js';
 import { resolveReadOptions, type StreamPath } from './validate-options.js';
 import { callableClass, closeWithHandle, constructWithOpenMethod, errorOrDestroy, openStreamFile } from './stream-common.js';
 
@@ -119,7 +119,7 @@ class ReadStream extends Readable {
     } else {
       this.fd = target.fd;
       if (target.kind === 'tpio-handle') this.#handle = target.handle;
-      else if (target.kind === 'node-handle') this.#fs = handleOps(target.handle as never);
+      else if (target.kind === 'node-handle') this.#fs = fileHandleOperations(target.handle as never);
       else this.#fs = target.fs ?? nodeFs;
       if (target.kind !== 'fd') closeWithHandle(this, target.handle as unknown as NodeJS.EventEmitter);
     }

@@ -9,9 +9,9 @@
 // zero-byte attempts in a row fail; `flush` fsyncs before close; close waits for a write in flight.
 
 import { Writable } from 'node:stream';
-import type { FileHandle as TpioFileHandle } from '@tpio/core';
+import { fileHandleOperations, type FileHandle as TpioFileHandle } from '@tpio/core';
 import { codedError } from '@tpio/binding/errors';
-import { handleOps, nodeFs, type FsOverride } from './fs-ops.js';
+import { nodeFs, type FsOverride } from './fs-ops.js';
 import { resolveWriteOptions, type StreamPath } from './validate-options.js';
 import { callableClass, closeWithHandle, constructWithOpenMethod, openStreamFile } from './stream-common.js';
 
@@ -107,7 +107,7 @@ class WriteStream extends Writable {
     } else {
       this.fd = target.fd;
       if (target.kind === 'fd') this.#fs = target.fs ?? nodeFs;
-      else this.#fs = handleOps(target.handle as never);
+      else this.#fs = fileHandleOperations(target.handle as never);
       this.#coalesce = target.kind === 'tpio-handle';
       if (target.kind !== 'fd') closeWithHandle(this, target.handle as unknown as NodeJS.EventEmitter);
     }
@@ -148,7 +148,7 @@ class WriteStream extends Writable {
     }
     openStreamFile(this, this.#fs, callback, (handle) => {
       this.#opened = handle;
-      this.#fs = handleOps(handle as never);
+      this.#fs = fileHandleOperations(handle as never);
       this.#coalesce = true;
     });
   }
