@@ -93,14 +93,29 @@ function closingWith<S extends fs.ReadStream | fs.WriteStream>(handle: EventEmit
   return stream;
 }
 
-/** Ends the stream when the handle closes; `settle` runs now, or after the read in flight. */
-function endOnClose(handle: StreamingHandle, settle: () => void): { reading: boolean; ended: boolean } {
-  const state = { reading: false, ended: false };
+/**
+ * The reads of a web stream that ends when the handle closes: `settle` ends the stream at once, or
+ * after the read in flight, which then gives null (nothing to deliver).
+ */
+function readsUntilClose(handle: StreamingHandle, settle: () => void): (view: ArrayBufferView, length: number) => Promise<number | null> {
+  let reading = false;
+  let ended = false;
   handle.once('close', () => {
-    state.ended = true;
-    if (!state.reading) settle();
+    ended = true;
+    if (!reading) settle();
   });
-  return state;
+  return async (view, length) => {
+    reading = true;
+    let bytesRead: number;
+    try {
+      ({ bytesRead } = await handle.read(view as Buffer, 0, length, null));
+    } finally {
+      reading = false;
+    }
+    if (!ended) return bytesRead;
+    settle();
+    return null;
+  };
 }
 
 function byteStream(handle: StreamingHandle): ReadableStream {
@@ -112,7 +127,7 @@ function byteStream(handle: StreamingHandle): ReadableStream {
       controller.byobRequest?.respond(0);
     } catch {} // closed or errored already
   };
-  const state = endOnClose(handle, settle);
+  const read = readsUntilClose(handle, settle);
   return new ReadableStream({
     type: 'bytes',
     autoAllocateChunkSize: byteChunkSize,
@@ -122,14 +137,8 @@ function byteStream(handle: StreamingHandle): ReadableStream {
     async pull(c) {
       const request = c.byobRequest!;
       const view = request.view!;
-      state.reading = true;
-      let bytesRead: number;
-      try {
-        ({ bytesRead } = await handle.read(view as Buffer, 0, view.byteLength, null));
-      } finally {
-        state.reading = false;
-      }
-      if (state.ended) return settle();
+      const bytesRead = await read(view, view.byteLength);
+      if (bytesRead === null) return;
       if (bytesRead === 0) c.close();
       request.respond(bytesRead);
     },
@@ -143,21 +152,15 @@ function plainStream(handle: StreamingHandle): ReadableStream {
       controller.close();
     } catch {}
   };
-  const state = endOnClose(handle, settle);
+  const read = readsUntilClose(handle, settle);
   return new ReadableStream({
     start(c) {
       controller = c;
     },
     async pull(c) {
       const chunk = new ArrayBuffer(plainChunkSize);
-      state.reading = true;
-      let bytesRead: number;
-      try {
-        ({ bytesRead } = await handle.read(Buffer.from(chunk), 0, plainChunkSize, null));
-      } finally {
-        state.reading = false;
-      }
-      if (state.ended) return settle();
+      const bytesRead = await read(new Uint8Array(chunk), plainChunkSize);
+      if (bytesRead === null) return;
       if (bytesRead === 0) c.close();
       else c.enqueue(bytesRead === plainChunkSize ? chunk : chunk.slice(0, bytesRead));
     },
