@@ -46,7 +46,7 @@ export function probe(): ProbeReport {
   };
 }
 
-let usable: string[] | undefined;
+let usable: BackendName[] | undefined;
 
 /**
  * The engines that can actually run here (compiled in and able to start), fast engine first.
@@ -56,7 +56,7 @@ let usable: string[] | undefined;
  * import { usableBackends } from '@tpio/binding';
  * console.log(usableBackends()); // e.g. ['uring', 'threads']
  */
-export function usableBackends(): string[] {
+export function usableBackends(): BackendName[] {
   if (usable) return [...usable];
   const { addon } = loadAddon();
   usable = [];
@@ -64,7 +64,7 @@ export function usableBackends(): string[] {
     try {
       const port = new Port({ backend: backend as BackendName });
       void port.close();
-      usable.push(backend);
+      usable.push(backend as BackendName);
     } catch {
       // compiled in but cannot start here (e.g. io_uring blocked): not usable
     }

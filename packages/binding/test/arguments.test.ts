@@ -91,7 +91,7 @@ describe('argument errors match node:fs', () => {
     // an absolute path with a drive ('C:\\nope'), so the path is resolved first.
     const missing = resolve('/nope');
     const error = systemError(errnoOf('ENOENT'), { syscall: 'open', path: missing });
-    const expected = nodeError(() => openSync(missing));
+    const expected = nodeError(() => openSync(missing, 'r'));
     expect(error.message).toBe(expected.message);
     expect({ ...error }).toEqual({ ...expected });
   });

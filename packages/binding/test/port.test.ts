@@ -330,7 +330,7 @@ describe('createPort options', () => {
   });
 
   it('an engine that is not available fails loudly', () => {
-    const missing = ['uring', 'win-tp'].filter((name) => !usableBackends().includes(name));
+    const missing = (['uring', 'win-tp'] as const).filter((name) => !usableBackends().includes(name));
     for (const backend of missing) {
       expect(() => createPort({ backend: backend as any })).toThrow(expect.objectContaining({ code: 'ERR_TPIO_BACKEND_UNAVAILABLE' }));
     }

@@ -4,18 +4,19 @@
 
 import { describe } from 'vitest';
 
-export function backendsToTest(usable: readonly string[]): string[] {
+export function backendsToTest<B extends string>(usable: readonly B[]): B[] {
   const forced = process.env.TPIO_BACKEND;
   if (forced && forced !== 'auto') {
-    if (!usable.includes(forced)) {
+    const match = usable.find((backend) => backend === forced);
+    if (match === undefined) {
       throw new Error(`TPIO_BACKEND=${forced} but this host can run only: ${usable.join(', ') || 'nothing'}`);
     }
-    return [forced];
+    return [match];
   }
   return [...usable];
 }
 
-export function describeEachBackend(usable: readonly string[], body: (backend: string) => void): void {
+export function describeEachBackend<B extends string>(usable: readonly B[], body: (backend: B) => void): void {
   for (const backend of backendsToTest(usable)) {
     describe(`backend ${backend}`, () => body(backend));
   }

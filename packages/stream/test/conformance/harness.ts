@@ -7,29 +7,39 @@ import { setDefaultBackend, currentPort, open as tpioOpen, type FileHandle } fro
 import type { BackendName } from '@tpio/binding';
 import * as tpio from '../../src/index.js';
 
+/** node's streams as they are at run time: @types/node leaves out `fd` and `autoClose`. */
+export type NodeReadStream = fs.ReadStream & { fd: number | null; autoClose: boolean };
+export type NodeWriteStream = fs.WriteStream & { fd: number | null; autoClose: boolean };
+
+/** A stream class that, like node's, may be called with or without `new`. */
+interface StreamClass<S> {
+  new (path: any, options?: any): S;
+  (path: any, options?: any): S;
+}
+
 /** The stream API under test: node:fs's or ours. */
 export interface StreamApi {
   name: 'node' | 'tpio';
-  createReadStream: (path: any, options?: any) => fs.ReadStream;
-  createWriteStream: (path: any, options?: any) => fs.WriteStream;
-  ReadStream: any;
-  WriteStream: any;
+  createReadStream: (path: any, options?: any) => NodeReadStream;
+  createWriteStream: (path: any, options?: any) => NodeWriteStream;
+  ReadStream: StreamClass<NodeReadStream>;
+  WriteStream: StreamClass<NodeWriteStream>;
 }
 
 export const nodeApi: StreamApi = {
   name: 'node',
-  createReadStream: fs.createReadStream,
-  createWriteStream: fs.createWriteStream,
-  ReadStream: fs.ReadStream,
-  WriteStream: fs.WriteStream,
+  createReadStream: fs.createReadStream as unknown as StreamApi['createReadStream'],
+  createWriteStream: fs.createWriteStream as unknown as StreamApi['createWriteStream'],
+  ReadStream: fs.ReadStream as unknown as StreamApi['ReadStream'],
+  WriteStream: fs.WriteStream as unknown as StreamApi['WriteStream'],
 };
 
 export const tpioApi: StreamApi = {
   name: 'tpio',
   createReadStream: tpio.createReadStream as unknown as StreamApi['createReadStream'],
   createWriteStream: tpio.createWriteStream as unknown as StreamApi['createWriteStream'],
-  ReadStream: tpio.ReadStream,
-  WriteStream: tpio.WriteStream,
+  ReadStream: tpio.ReadStream as unknown as StreamApi['ReadStream'],
+  WriteStream: tpio.WriteStream as unknown as StreamApi['WriteStream'],
 };
 
 /** Makes @tpio/core (and so the streams) use `backend` for the current describe block. */
@@ -80,6 +90,11 @@ function settleUnlessClosing(stream: fs.ReadStream | fs.WriteStream, finish: () 
   if (!closeExpected(stream)) settle().then(finish);
 }
 
+/** How a recording shows `stream.fd`: its type, since descriptor numbers differ between runs. */
+function fdType(fd: unknown): string {
+  return fd === null ? 'null' : typeof fd;
+}
+
 /**
  * Records everything a readable file stream does until it closes (or, when it will not close —
  * emitClose/autoClose false — until it ended or failed and the event loop went quiet).
@@ -99,7 +114,7 @@ export function recordRead(stream: fs.ReadStream, onData?: (chunk: unknown, inde
           bytesRead: stream.bytesRead,
           pending: stream.pending,
           destroyed: stream.destroyed,
-          fdType: stream.fd === null ? 'null' : typeof stream.fd,
+          fdType: fdType((stream as NodeReadStream).fd),
           path: stream.path,
           readableEnded: stream.readableEnded,
         },
@@ -154,7 +169,7 @@ export function recordWrite(stream: fs.WriteStream, file: string | undefined, ac
           bytesWritten: stream.bytesWritten,
           pending: stream.pending,
           destroyed: stream.destroyed,
-          fdType: stream.fd === null ? 'null' : typeof stream.fd,
+          fdType: fdType((stream as NodeWriteStream).fd),
           content,
         },
       });
