@@ -55,12 +55,17 @@ export interface ContenderResult {
   skipped?: string;
   runs: Measurement[];
   median?: Measurement & { opsPerSec: number; gbPerSec: number; cpuUsPerOp: number };
+  /** Ratio of the medians, by the case's baseline labels. */
   ratios: Record<string, number | null>;
+  /** By baseline label: this contender's throughput over the baseline's in each round (null: one of them has none). */
+  roundRatios: Record<string, (number | null)[]>;
 }
 
 export interface CaseResult {
   id: string;
   title: string;
+  /** The case's ratio columns: label -> the contender they divide by. */
+  baselines: Record<string, string>;
   results: ContenderResult[];
   notes?: string[];
 }

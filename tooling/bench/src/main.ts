@@ -57,21 +57,21 @@ const idleP99Ms = median(idle.map((run) => run.loopP99Ms ?? 0));
 
 const results: CaseResult[] = [];
 for (const benchCase of selected) {
-  const measured = new Map<string, Measurement[]>();
   const skipped = new Map<string, string>();
   const available = benchCase.contenders.filter((contender) => {
     const reason = contender.unavailable?.(context);
     if (reason) skipped.set(contender.name, reason);
     return !reason;
   });
+  // Each contender's measurements by round number, so that ratios can be paired within a round.
+  const measured = new Map(available.map((contender) => [contender.name, new Array<Measurement | undefined>(runs).fill(undefined)]));
   for (let run = 0; run < runs; run++) {
     await warm(file);
     // Alternate: each round starts with a different contender, so drift hits everyone alike.
     for (let i = 0; i < available.length; i++) {
       const contender = available[(i + run) % available.length]!;
       try {
-        const measurement = await contender.run(context);
-        measured.set(contender.name, [...(measured.get(contender.name) ?? []), measurement]);
+        measured.get(contender.name)![run] = await contender.run(context);
       } catch (error) {
         skipped.set(contender.name, (error as Error).message.split('\n')[0]!.slice(0, 160));
       }

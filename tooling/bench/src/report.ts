@@ -2,11 +2,16 @@
 
 import type { BenchCase, CaseResult, ContenderResult, Measurement } from './harness.js';
 import { median } from './harness.js';
+import { pairedRatios, ratioRange } from './ratios.js';
 
-export function summarize(benchCase: BenchCase, runs: Map<string, Measurement[]>, skipped: Map<string, string>): CaseResult {
+/**
+ * Medians and ratios of one case. `rounds` holds each contender's measurement of every round, by
+ * round number (a hole where that round failed), so that ratios can be paired round by round.
+ */
+export function summarize(benchCase: BenchCase, rounds: Map<string, (Measurement | undefined)[]>, skipped: Map<string, string>): CaseResult {
   const results: ContenderResult[] = benchCase.contenders.map((contender) => {
-    const measured = runs.get(contender.name) ?? [];
-    const result: ContenderResult = { name: contender.name, runs: measured, ratios: {} };
+    const measured = (rounds.get(contender.name) ?? []).filter((run): run is Measurement => run !== undefined);
+    const result: ContenderResult = { name: contender.name, runs: measured, ratios: {}, roundRatios: {} };
     const reason = skipped.get(contender.name);
     if (reason !== undefined) result.skipped = reason;
     if (measured.length > 0) {
@@ -29,9 +34,10 @@ export function summarize(benchCase: BenchCase, runs: Map<string, Measurement[]>
     for (const [label, baseline] of Object.entries(benchCase.baselines)) {
       const base = results.find((candidate) => candidate.name === baseline)?.median;
       result.ratios[label] = base && result.median && base.gbPerSec > 0 ? result.median.gbPerSec / base.gbPerSec : null;
+      result.roundRatios[label] = pairedRatios(rounds.get(result.name) ?? [], rounds.get(baseline) ?? []);
     }
   }
-  const result: CaseResult = { id: benchCase.id, title: benchCase.title, results };
+  const result: CaseResult = { id: benchCase.id, title: benchCase.title, baselines: benchCase.baselines, results };
   if (benchCase.notes) result.notes = benchCase.notes;
   return result;
 }
@@ -44,9 +50,21 @@ function fixed(value: number | undefined | null, digits: number): string {
   return value === undefined || value === null || !Number.isFinite(value) ? '-' : value.toFixed(digits);
 }
 
+/**
+ * The row under a contender's: the lowest and highest per-round ratio under each ratio column
+ * (left blank under its own column, where every ratio is 1).
+ */
+function rangeRow(row: ContenderResult, ratioLabels: string[], baselines: Record<string, string>): string | undefined {
+  const ranges = ratioLabels.map((label) => (baselines[label] === row.name ? null : ratioRange(row.roundRatios[label] ?? [])));
+  if (ranges.every((range) => range === null)) return undefined;
+  const cells = ranges.map((range) => pad(range === null ? '' : `${range[0].toFixed(2)}-${range[1].toFixed(2)}`, 13, true));
+  return [pad('  (per-round range)', 28), pad('', 11), pad('', 7), pad('', 10), pad('', 12), ...cells].join(' ').trimEnd();
+}
+
 export function formatTable(results: CaseResult[], idleP99Ms: number | undefined, runs: number): string {
   const lines: string[] = [];
   lines.push(`medians of ${runs} run(s); ratios are throughput ratios measured in this run`);
+  if (runs > 1) lines.push('(per-round range): the lowest and highest ratio of two contenders measured in the same round');
   if (idleP99Ms !== undefined) lines.push(`event-loop delay p99 of an idle Node process: ${idleP99Ms.toFixed(2)} ms`);
   for (const result of results) {
     lines.push('');
@@ -74,6 +92,8 @@ export function formatTable(results: CaseResult[], idleP99Ms: number | undefined
           ...ratioLabels.map((label) => pad(row.ratios[label] == null ? '-' : `${row.ratios[label]!.toFixed(2)}x`, 13, true)),
         ].join(' '),
       );
+      const range = rangeRow(row, ratioLabels, result.baselines);
+      if (range !== undefined) lines.push(range);
     }
     for (const note of result.notes ?? []) lines.push(`  ${note}`);
   }

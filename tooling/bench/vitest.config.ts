@@ -1,0 +1,3 @@
+import { tpioVitestConfig } from '@tpio/vitest-config/config';
+
+export default tpioVitestConfig('@tpio/bench');
