@@ -60,11 +60,11 @@ export function usableBackends(): BackendName[] {
   if (usable) return [...usable];
   const { addon } = loadAddon();
   usable = [];
-  for (const backend of addon.probe().backends) {
+  for (const backend of addon.probe().backends as BackendName[]) {
     try {
-      const port = new Port({ backend: backend as BackendName });
+      const port = new Port({ backend });
       void port.close();
-      usable.push(backend as BackendName);
+      usable.push(backend);
     } catch {
       // compiled in but cannot start here (e.g. io_uring blocked): not usable
     }

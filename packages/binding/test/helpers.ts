@@ -1,7 +1,7 @@
 // Small promise helpers over the callback API, for tests only.
 
 import { afterAll } from 'vitest';
-import { createPort, type Io, type Port, type PortOptions } from '../lib/index.js';
+import { createPort, type BackendName, type Io, type Port, type PortOptions } from '../lib/index.js';
 
 export interface Completion {
   context: unknown;
@@ -35,13 +35,13 @@ export function promiseIo(port: Port, fd: number, context: unknown = 'ctx') {
 }
 
 /** A port factory for one engine's describe block: every port it made is closed after the block. */
-export function usePorts(backend: string): (options?: PortOptions) => Port {
+export function usePorts(backend: BackendName): (options?: PortOptions) => Port {
   const ports: Port[] = [];
   afterAll(async () => {
     for (const port of ports) await port.close();
   });
   return (options = {}) => {
-    const port = createPort({ backend: backend as PortOptions['backend'], ...options });
+    const port = createPort({ backend, ...options });
     ports.push(port);
     return port;
   };

@@ -27,7 +27,7 @@ function expectSameStats(stats: BigInt64Array, expected: ReturnType<typeof statS
 describeEachBackend(usableBackends(), (backend) => {
   const dir = useTempDir();
   let port: Port;
-  const getPort = () => (port ??= createPort({ backend: backend as any }));
+  const getPort = () => (port ??= createPort({ backend }));
   afterAll(() => port?.close());
 
   it('open creates, reports the fd, and fails like open(2)', async () => {

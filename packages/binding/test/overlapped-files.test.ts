@@ -372,7 +372,7 @@ describeEachBackend(usableBackends(), (backend) => {
   });
 
   it('closes the port with reads in flight: all of them call back, then close resolves', async () => {
-    const port = createPort({ backend: backend as any });
+    const port = createPort({ backend });
     const fd = await openWith(port, path, constants.O_RDONLY);
     const { issue, calls } = ioFor(port, fd);
     const pending = Array.from({ length: 64 }, (_, i) => issue('read', { buffer: Buffer.alloc(65536), position: i * 1000 }));

@@ -309,7 +309,7 @@ describeEachBackend(usableBackends(), (backend) => {
   });
 
   it('close() of a port waits for in-flight ops and refuses new ones', async () => {
-    const port = createPort({ backend: backend as any });
+    const port = createPort({ backend });
     const fd = openSync(path, 'r');
     const { issue } = promiseIo(port, fd);
     const pending = Array.from({ length: 32 }, (_, i) => issue('read', { buffer: Buffer.alloc(4096), position: i * 4096 }));
@@ -332,7 +332,7 @@ describe('createPort options', () => {
   it('an engine that is not available fails loudly', () => {
     const missing = (['uring', 'win-tp'] as const).filter((name) => !usableBackends().includes(name));
     for (const backend of missing) {
-      expect(() => createPort({ backend: backend as any })).toThrow(expect.objectContaining({ code: 'ERR_TPIO_BACKEND_UNAVAILABLE' }));
+      expect(() => createPort({ backend })).toThrow(expect.objectContaining({ code: 'ERR_TPIO_BACKEND_UNAVAILABLE' }));
     }
   });
 });

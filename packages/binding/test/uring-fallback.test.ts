@@ -77,7 +77,7 @@ describeEachBackend(usableBackends(), (backend) => {
   // Linux only: FALLOC_FL_PUNCH_HOLE without KEEP_SIZE and the io_uring -> threads re-run are Linux
   // kernel behaviour; Windows has no fallocate modes (both engines answer ENOTSUP there).
   it.skipIf(process.platform === 'win32')('an op the kernel answers with EOPNOTSUPP completes once, with the threads engine\'s result', async () => {
-    const port = createPort({ backend: backend as 'uring' | 'threads' });
+    const port = createPort({ backend });
     const fd = openSync(dir.file('punch.bin', 'x'.repeat(8192)), 'r+');
     try {
       // PUNCH_HOLE without KEEP_SIZE is EOPNOTSUPP on every filesystem (vfs_fallocate): on io_uring

@@ -36,7 +36,7 @@ describeEachBackend(usableBackends(), (backend) => {
   const dir = useTempDir('tpio-uring-ops-');
 
   async function withPort<T>(body: (port: Port) => Promise<T>): Promise<T> {
-    const port = createPort({ backend: backend as 'uring' | 'threads' });
+    const port = createPort({ backend });
     try {
       expect(port.backend).toBe(backend);
       return await body(port);
@@ -152,7 +152,7 @@ describeEachBackend(usableBackends(), (backend) => {
 
   it('keeps 512 random reads in flight on a small port (entries 64) and gets every byte right', () =>
     withPort(async () => {
-      const port = createPort({ backend: backend as 'uring' | 'threads', entries: 64 });
+      const port = createPort({ backend, entries: 64 });
       const { path, data } = dir.randomFile('many.bin', 1 << 20);
       const fd = openSync(path, 'r');
       try {

@@ -51,7 +51,7 @@ describeEachBackend(usableBackends(), (backend) => {
       await worker.terminate();
     }
     // The main thread's own port still works afterwards.
-    const port = createPort({ backend: backend as 'uring' | 'threads' });
+    const port = createPort({ backend });
     const fd = openSync(dataFile, 'r');
     const bytes = await new Promise<number>((resolve) => {
       const io = port.createIo(fd, (_c, _r, _result, transferred) => resolve(transferred));
@@ -116,7 +116,7 @@ describeEachBackend(usableBackends(), (backend) => {
 
   it.skipIf(noFifo)('cancelIoEx ends reads that would never complete; each calls back exactly once', async () => {
     const fd = fifo();
-    const port = createPort({ backend: backend as 'uring' | 'threads' });
+    const port = createPort({ backend });
     try {
       const results: number[] = [];
       const io = port.createIo(fd, (_c, _r, result) => results.push(result));
@@ -140,7 +140,7 @@ describeEachBackend(usableBackends(), (backend) => {
 
   it.skipIf(noFifo)('waitForCallbacks(true) cancels in-flight reads and runs none of their callbacks', async () => {
     const fd = fifo();
-    const port = createPort({ backend: backend as 'uring' | 'threads' });
+    const port = createPort({ backend });
     try {
       let called = 0;
       const io = port.createIo(fd, () => called++);

@@ -5,9 +5,9 @@ import { setDefaultBackend, currentPort } from '../src/index.js';
 import type { BackendName } from '@tpio/binding';
 
 /** Makes core use `backend` for the current describe block. */
-export function useBackend(backend: string): void {
+export function useBackend(backend: BackendName): void {
   beforeAll(() => {
-    setDefaultBackend(backend as BackendName);
+    setDefaultBackend(backend);
   });
   afterAll(() => {
     expect(currentPort().inFlight).toBe(0);

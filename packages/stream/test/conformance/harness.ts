@@ -43,9 +43,9 @@ export const tpioApi: StreamApi = {
 };
 
 /** Makes @tpio/core (and so the streams) use `backend` for the current describe block. */
-export function useBackend(backend: string): void {
+export function useBackend(backend: BackendName): void {
   beforeAll(() => {
-    setDefaultBackend(backend as BackendName);
+    setDefaultBackend(backend);
   });
   afterAll(() => {
     expect(currentPort().inFlight).toBe(0);
