@@ -42,8 +42,15 @@ export function summarize(benchCase: BenchCase, rounds: Map<string, (Measurement
   return result;
 }
 
-function pad(text: string, width: number, right = false): string {
-  return right ? text.padStart(width) : text.padEnd(width);
+/** Widths of the fixed columns (contender, ops/s, GB/s, CPU µs/op, loop p99 ms) and of each ratio column. */
+const columnWidths = [28, 11, 7, 10, 12];
+const ratioWidth = 13;
+
+/** One line of a case's table: the first column left-aligned, the rest right-aligned. */
+function tableRow(cells: string[], ratioCells: string[] = []): string {
+  const fixedCells = cells.map((cell, i) => (i === 0 ? cell.padEnd(columnWidths[0]!) : cell.padStart(columnWidths[i]!)));
+  const blanks = ratioCells.length > 0 ? columnWidths.slice(cells.length).map((width) => ''.padStart(width)) : [];
+  return [...fixedCells, ...blanks, ...ratioCells.map((cell) => cell.padStart(ratioWidth))].join(' ');
 }
 
 function fixed(value: number | undefined | null, digits: number): string {
@@ -57,8 +64,7 @@ function fixed(value: number | undefined | null, digits: number): string {
 function rangeRow(row: ContenderResult, ratioLabels: string[], baselines: Record<string, string>): string | undefined {
   const ranges = ratioLabels.map((label) => (baselines[label] === row.name ? null : ratioRange(row.roundRatios[label] ?? [])));
   if (ranges.every((range) => range === null)) return undefined;
-  const cells = ranges.map((range) => pad(range === null ? '' : `${range[0].toFixed(2)}-${range[1].toFixed(2)}`, 13, true));
-  return [pad('  (per-round range)', 28), pad('', 11), pad('', 7), pad('', 10), pad('', 12), ...cells].join(' ').trimEnd();
+  return tableRow(['  (per-round range)'], ranges.map((range) => (range === null ? '' : `${range[0].toFixed(2)}-${range[1].toFixed(2)}`))).trimEnd();
 }
 
 export function formatTable(results: CaseResult[], idleP99Ms: number | undefined, runs: number): string {
@@ -70,27 +76,22 @@ export function formatTable(results: CaseResult[], idleP99Ms: number | undefined
     lines.push('');
     lines.push(`## ${result.id}: ${result.title}`);
     const ratioLabels = Object.keys(result.results[0]?.ratios ?? {});
-    const header = [pad('contender', 28), pad('ops/s', 11, true), pad('GB/s', 7, true), pad('CPU µs/op', 10, true), pad('loop p99 ms', 12, true), ...ratioLabels.map((label) => pad(label, 13, true))];
-    lines.push(header.join(' '));
+    lines.push(tableRow(['contender', 'ops/s', 'GB/s', 'CPU µs/op', 'loop p99 ms'], ratioLabels));
     for (const row of result.results) {
       if (!row.median) {
-        lines.push(`${pad(row.name, 28)} skipped: ${row.skipped ?? 'failed'}`);
+        lines.push(`${tableRow([row.name])} skipped: ${row.skipped ?? 'failed'}`);
         continue;
       }
       const m = row.median;
       if (m.ops === 0) {
-        lines.push([pad(row.name, 28), pad('-', 11, true), pad('-', 7, true), pad('-', 10, true), pad(fixed(m.loopP99Ms, 2), 12, true)].join(' '));
+        lines.push(tableRow([row.name, '-', '-', '-', fixed(m.loopP99Ms, 2)]));
         continue;
       }
       lines.push(
-        [
-          pad(row.name, 28),
-          pad(m.opsPerSec >= 1e5 ? `${(m.opsPerSec / 1e6).toFixed(3)} M` : m.opsPerSec.toFixed(0), 11, true),
-          pad(fixed(m.gbPerSec, 2), 7, true),
-          pad(fixed(m.cpuUsPerOp, 2), 10, true),
-          pad(fixed(m.loopP99Ms, 2), 12, true),
-          ...ratioLabels.map((label) => pad(row.ratios[label] == null ? '-' : `${row.ratios[label]!.toFixed(2)}x`, 13, true)),
-        ].join(' '),
+        tableRow(
+          [row.name, m.opsPerSec >= 1e5 ? `${(m.opsPerSec / 1e6).toFixed(3)} M` : m.opsPerSec.toFixed(0), fixed(m.gbPerSec, 2), fixed(m.cpuUsPerOp, 2), fixed(m.loopP99Ms, 2)],
+          ratioLabels.map((label) => (row.ratios[label] == null ? '-' : `${row.ratios[label]!.toFixed(2)}x`)),
+        ),
       );
       const range = rangeRow(row, ratioLabels, result.baselines);
       if (range !== undefined) lines.push(range);
