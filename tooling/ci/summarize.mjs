@@ -1,23 +1,59 @@
 #!/usr/bin/env node
 // Sums test results from vitest JSON reports (*.json) and plain count files (*.counts holding
 // "passed failed") in a directory, and prints the one line CI reads: `N passed, N failed`.
+// Before it, on stderr, it names every failed test found in the JSON reports of the directory and
+// of its subdirectories (asan/ holds the sanitizer run's): CI keeps only the tail of a long log, so
+// the names must come last to be seen.
 // Usage: node tooling/ci/summarize.mjs <dir> [extra-failures]
 
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 const [dir, extra = '0'] = process.argv.slice(2);
+
+/** A file that failed to load has no failed tests but a failed suite: it counts as one failure. */
+function brokenFiles(report) {
+  return report.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0);
+}
+
+/** "<report> <test file> > <test>: <first line of the message>" for each failure in a report. */
+function failureLines(name, report) {
+  const lines = [];
+  for (const file of report.testResults) {
+    const where = relative(process.cwd(), file.name);
+    for (const test of file.assertionResults) {
+      if (test.status !== 'failed') continue;
+      const message = (test.failureMessages?.[0] ?? '').split('\n')[0];
+      lines.push(`    ${name}: ${where} > ${test.fullName}: ${message}`);
+    }
+    if (file.status === 'failed' && file.assertionResults.length === 0) {
+      lines.push(`    ${name}: ${where} did not load: ${(file.message ?? '').split('\n')[0]}`);
+    }
+  }
+  return lines;
+}
+
+/** Failure lines of every JSON report under `root`, subdirectories included. */
+function allFailures(root) {
+  const lines = [];
+  for (const entry of readdirSync(root, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = join(root, entry.name);
+    if (entry.isDirectory()) lines.push(...allFailures(path));
+    else if (entry.name.endsWith('.json')) lines.push(...failureLines(relative(dir, path), JSON.parse(readFileSync(path, 'utf8'))));
+  }
+  return lines;
+}
+
 let passed = 0;
 let failed = Number(extra);
 for (const name of readdirSync(dir).sort()) {
   const path = join(dir, name);
   if (name.endsWith('.json')) {
     const report = JSON.parse(readFileSync(path, 'utf8'));
+    const broken = brokenFiles(report).length;
     passed += report.numPassedTests;
-    // A file that failed to load has no failed tests but a failed suite: count it.
-    const brokenFiles = report.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length;
-    failed += report.numFailedTests + brokenFiles;
-    console.error(`  ${name}: ${report.numPassedTests} passed, ${report.numFailedTests + brokenFiles} failed`);
+    failed += report.numFailedTests + broken;
+    console.error(`  ${name}: ${report.numPassedTests} passed, ${report.numFailedTests + broken} failed`);
   } else if (name.endsWith('.counts')) {
     const [p, f] = readFileSync(path, 'utf8').trim().split(/\s+/).map(Number);
     passed += p;
@@ -25,4 +61,6 @@ for (const name of readdirSync(dir).sort()) {
     console.error(`  ${name}: ${p} passed, ${f} failed`);
   }
 }
+const failures = allFailures(dir);
+if (failures.length > 0) console.error(`  failed tests:\n${failures.join('\n')}`);
 console.log(`${passed} passed, ${failed} failed`);
