@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { usableBackends } from '@tpio/binding';
 import { describeEachBackend } from '@tpio/vitest-config/backends';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
+import { streamSettled } from '@tpio/vitest-config/streams';
 import { currentPort, open, type FileHandle } from './index.js';
 import { outcome, useBackend } from '../test/helpers.js';
 
@@ -26,11 +27,7 @@ async function readStreamRecord(handle: AnyHandle, options?: object, closeHandle
     if (closeHandleAfterFirstChunk && chunks.length === 1) void handle.close();
   });
   // Without autoClose (or emitClose) no 'close' comes: the end is then the last event.
-  await new Promise<void>((resolve) => {
-    stream.on('close', resolve);
-    stream.on('end', () => setTimeout(resolve, 20));
-  });
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await streamSettled(stream);
   const record = { events, chunks, bytesRead: stream.bytesRead, path: stream.path, pending: stream.pending, destroyed: stream.destroyed, handleOpen: handle.fd !== -1 };
   await handle.close(); // (autoClose: false) an open file would keep Windows from removing the directory
   return record;
@@ -41,12 +38,10 @@ async function writeStreamRecord(handle: AnyHandle, path: string, writes: (strin
   const stream = handle.createWriteStream(options as never);
   const events: string[] = [];
   for (const name of ['open', 'ready', 'finish', 'close', 'error']) stream.on(name, () => events.push(name));
+  const settled = streamSettled(stream);
   for (const chunk of writes) stream.write(chunk);
   stream.end();
-  await new Promise<void>((resolve) => {
-    stream.on('close', resolve);
-    stream.on('finish', () => setTimeout(resolve, 20));
-  });
+  await settled;
   return { events, bytesWritten: stream.bytesWritten, contents: fs.readFileSync(path, 'latin1'), handleOpen: handle.fd !== -1 };
 }
 

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { beforeAll, afterAll, expect } from 'vitest';
 import { setDefaultBackend, currentPort, open as tpioOpen, type FileHandle } from '@tpio/core';
 import type { BackendName } from '@tpio/binding';
+import { settleUnlessClosing } from '@tpio/vitest-config/streams';
 import * as tpio from '../../src/index.js';
 
 /** node's streams as they are at run time: @types/node leaves out `fd` and `autoClose`. */
@@ -73,21 +74,6 @@ export function thrown(run: () => unknown): unknown {
 export interface Recording {
   events: unknown[];
   props: Record<string, unknown>;
-}
-
-const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
-
-/**
- * Whether `'close'` is still to come: then the recording ends on it, however long closing takes
- * (an fsync under load can take a while). Otherwise it ends once the event loop has gone quiet.
- */
-function closeExpected(stream: fs.ReadStream | fs.WriteStream): boolean {
-  const state = ((stream as any)._readableState ?? (stream as any)._writableState) as { emitClose: boolean; autoDestroy: boolean };
-  return state.emitClose && (state.autoDestroy || stream.destroyed);
-}
-
-function settleUnlessClosing(stream: fs.ReadStream | fs.WriteStream, finish: () => void): void {
-  if (!closeExpected(stream)) settle().then(finish);
 }
 
 /** How a recording shows `stream.fd`: its type, since descriptor numbers differ between runs. */
