@@ -3,14 +3,21 @@
 
 import { expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describeEachBackend } from '@tpio/vitest-config/backends';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
+import { runChild } from '@tpio/vitest-config/child';
 import { usableBackends } from '../lib/index.js';
 
 const workerUrl = new URL('./fixtures/worker-reads.mjs', import.meta.url);
 const childPath = fileURLToPath(new URL('./fixtures/child.mjs', import.meta.url));
+
+/** A scenario of fixtures/child.mjs in its own process; one still running after 30 s fails with a diagnosis. */
+async function scenario(name: string, backend: string, path: string) {
+  const child = await runChild(process.execPath, [childPath, name, backend, path], { timeout: 30_000 });
+  expect(child.hang).toBeUndefined();
+  return child;
+}
 
 describeEachBackend(usableBackends(), (backend) => {
   const dir = useTempDir();
@@ -31,23 +38,23 @@ describeEachBackend(usableBackends(), (backend) => {
     }
   });
 
-  it('an idle port does not keep the process alive', () => {
-    const child = spawnSync(process.execPath, [childPath, 'idle', backend, path], { encoding: 'utf8', timeout: 30_000 });
+  it('an idle port does not keep the process alive', async () => {
+    const child = await scenario('idle', backend, path);
     expect(child.stderr).toBe('');
     expect(child.stdout).toBe('read 16\n');
     expect(child.status).toBe(0);
   });
 
-  it('an exception in a callback becomes an uncaught exception; the rest of the batch still runs', () => {
-    const child = spawnSync(process.execPath, [childPath, 'throw', backend, path], { encoding: 'utf8', timeout: 30_000 });
+  it('an exception in a callback becomes an uncaught exception; the rest of the batch still runs', async () => {
+    const child = await scenario('throw', backend, path);
     expect(child.stdout).toContain('uncaught: boom from callback\n');
     expect(child.stdout).toContain('calls 4\n');
     expect(child.status).toBe(0);
   });
 
-  it('process.exit() with I/O in flight exits cleanly with the given code', () => {
+  it('process.exit() with I/O in flight exits cleanly with the given code', async () => {
     for (let round = 0; round < 5; round++) {
-      const child = spawnSync(process.execPath, [childPath, 'exit', backend, path], { encoding: 'utf8', timeout: 30_000 });
+      const child = await scenario('exit', backend, path);
       expect(child.signal).toBeNull();
       expect(child.status).toBe(7);
     }

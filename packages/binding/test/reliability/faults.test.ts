@@ -5,26 +5,29 @@
 // nothing may hang. Runs in child processes (the variable is read once per process).
 
 import { expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describeEachBackend } from '@tpio/vitest-config/backends';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
+import { runChild } from '@tpio/vitest-config/child';
 import { usableBackends } from '../../lib/index.js';
 
 const childPath = fileURLToPath(new URL('./fixtures/faults-child.mjs', import.meta.url));
+
+/** The fault child with TPIO_FAULTS=spec; one still running after 60 s fails with a diagnosis. */
+async function faultChild(spec: string, backend: string, path: string, dir: string) {
+  const child = await runChild(process.execPath, [childPath, backend, path, dir], { timeout: 60_000, env: { ...process.env, TPIO_FAULTS: spec } });
+  expect(child.hang).toBeUndefined();
+  return child;
+}
 
 describeEachBackend(usableBackends(), (backend) => {
   const dir = useTempDir('tpio-rel-faults-');
   const { path } = dir.randomFile('source.bin', 4 * 1024 * 1024);
 
   for (const spec of ['rate=0.1,errors=EIO:ENOSPC:EINTR,short=0.1,seed=1', 'rate=0.3,errors=EIO:ENOSPC:EINTR,short=0.3,seed=7']) {
-    it(`reads return the file's bytes or an injected error; written bytes reach the file (${spec})`, () => {
-      const child = spawnSync(process.execPath, [childPath, backend, path, dir.path], {
-        encoding: 'utf8',
-        timeout: 60_000,
-        env: { ...process.env, TPIO_FAULTS: spec },
-      });
-      expect(child.signal).toBeNull(); // a timeout (hang) shows up as SIGTERM
+    it(`reads return the file's bytes or an injected error; written bytes reach the file (${spec})`, async () => {
+      const child = await faultChild(spec, backend, path, dir.path);
+      expect(child.signal).toBeNull();
       expect(child.stderr).toBe('');
       const report = JSON.parse(child.stdout);
       console.log(`[${backend}] ${spec}: ${JSON.stringify(report.counts)} injected ${JSON.stringify(report.faults.byError)}, shortened ${report.faults.shortened}`);
@@ -40,12 +43,8 @@ describeEachBackend(usableBackends(), (backend) => {
     });
   }
 
-  it('interrupted ops (EINTR only) are retried: every read and write succeeds, byte-exact', () => {
-    const child = spawnSync(process.execPath, [childPath, backend, path, dir.path], {
-      encoding: 'utf8',
-      timeout: 60_000,
-      env: { ...process.env, TPIO_FAULTS: 'rate=0.5,errors=EINTR,seed=3' },
-    });
+  it('interrupted ops (EINTR only) are retried: every read and write succeeds, byte-exact', async () => {
+    const child = await faultChild('rate=0.5,errors=EINTR,seed=3', backend, path, dir.path);
     expect(child.signal).toBeNull();
     expect(child.stderr).toBe('');
     const report = JSON.parse(child.stdout);

@@ -5,11 +5,11 @@
 
 import { expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { errnoOf } from '../../lib/errors.js';
 import { describeEachBackend } from '@tpio/vitest-config/backends';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
+import { runChild as run } from '@tpio/vitest-config/child';
 import { usableBackends } from '../../lib/index.js';
 
 const workerUrl = new URL('./fixtures/worker-burst.mjs', import.meta.url);
@@ -18,8 +18,11 @@ const childPath = fileURLToPath(new URL('./fixtures/teardown-child.mjs', import.
 const totalWorkers = Number(process.env.TPIO_REL_WORKERS ?? 500);
 const workersAtOnce = 10;
 
-function runChild(args: string[], extraArgs: string[] = []) {
-  return spawnSync(process.execPath, [...extraArgs, childPath, ...args], { encoding: 'utf8', timeout: 120_000 });
+/** The scenario in a child process; a child still running after 120 s is diagnosed (`hang`) and killed. */
+async function runChild(args: string[], extraArgs: string[] = []) {
+  const child = await run(process.execPath, [...extraArgs, childPath, ...args], { timeout: 120_000, probeSignal: 'SIGUSR2' });
+  expect(child.hang).toBeUndefined();
+  return child;
 }
 
 describeEachBackend(usableBackends(), (backend) => {
@@ -46,17 +49,17 @@ describeEachBackend(usableBackends(), (backend) => {
     expect(terminated).toBe(totalWorkers);
   }, 300_000);
 
-  it('process.exit() from a completion callback with hundreds of reads in flight', () => {
+  it('process.exit() from a completion callback with hundreds of reads in flight', async () => {
     for (let round = 0; round < 3; round++) {
-      const child = runChild(['exit-mid-flight', backend, path]);
+      const child = await runChild(['exit-mid-flight', backend, path]);
       expect(child.stderr).toBe('');
       expect(child.signal).toBeNull();
       expect(child.status).toBe(3);
     }
   }, 400_000); // under ASan on a busy 2-vCPU machine one child can take 20 s
 
-  it('close() while reads are in flight: every read reports exactly once, nothing hangs', () => {
-    const child = runChild(['close-during', backend, path]);
+  it('close() while reads are in flight: every read reports exactly once, nothing hangs', async () => {
+    const child = await runChild(['close-during', backend, path]);
     expect(child.stderr).toBe('');
     expect(child.status).toBe(0);
     const { issued, reported, outcomes } = JSON.parse(child.stdout);
@@ -65,8 +68,8 @@ describeEachBackend(usableBackends(), (backend) => {
     for (const key of Object.keys(outcomes)) expect(['ok', String(errnoOf('ECANCELED'))]).toContain(key);
   }, 150_000);
 
-  it('ports and Ios never closed are garbage-collected without a crash (--expose-gc)', () => {
-    const child = runChild(['gc-unclosed', backend, path], ['--expose-gc']);
+  it('ports and Ios never closed are garbage-collected without a crash (--expose-gc)', async () => {
+    const child = await runChild(['gc-unclosed', backend, path], ['--expose-gc']);
     expect(child.stderr).toBe('');
     expect(child.stdout).toBe('gc ok\n');
     expect(child.status).toBe(0);

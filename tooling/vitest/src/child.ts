@@ -1,0 +1,86 @@
+// Child processes for tests that must not hang: a child that outlives its time is examined before
+// it is killed, so the failure says where it was stuck (each thread's kernel wait channel and
+// system call, and with gdb installed its native stacks) instead of only "status null".
+
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface ChildOutcome {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** Set when the child ran past its time: where its threads were, then it was killed. */
+  hang?: string;
+}
+
+export interface ChildOptions {
+  /** Milliseconds before the child counts as hung (default 120 000). */
+  timeout?: number;
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Sent to a hung child before it is examined: a child that handles it (a JS listener runs when
+   * the event loop is waiting, not when native code blocks) can print its own state on stderr.
+   */
+  probeSignal?: NodeJS.Signals;
+}
+
+/** Runs `command args` to the end and collects its output; a hang is diagnosed, then killed. */
+export function runChild(command: string, args: string[], options: ChildOptions = {}): Promise<ChildOutcome> {
+  const child = spawn(command, args, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  let hang: string | undefined;
+  const examine = () => {
+    hang = `${describeProcess(child.pid!)}\nstderr: ${stderr}`;
+    child.kill('SIGKILL');
+  };
+  let timer = setTimeout(() => {
+    if (options.probeSignal === undefined) return examine();
+    hang = `process ${child.pid} did not finish in time (it ended on the probe, ${options.probeSignal})`;
+    child.kill(options.probeSignal);
+    timer = setTimeout(examine, 2000); // time to answer the probe
+  }, options.timeout ?? 120_000);
+  return new Promise((resolve, reject) => {
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('close', (status, signal) => {
+      clearTimeout(timer);
+      resolve({ status, signal, stdout, stderr, ...(hang === undefined ? {} : { hang }) });
+    });
+  });
+}
+
+/** What each thread of `pid` is doing, from /proc (Linux) and, when installed, gdb. */
+export function describeProcess(pid: number): string {
+  const lines = [`process ${pid} did not finish in time`];
+  const tasks = `/proc/${pid}/task`;
+  if (existsSync(tasks)) {
+    for (const tid of readdirSync(tasks)) {
+      const read = (name: string) => {
+        try {
+          return readFileSync(join(tasks, tid, name), 'utf8').trim();
+        } catch {
+          return '?';
+        }
+      };
+      // syscall: the number of the call it is blocked in (and its arguments), or "running".
+      lines.push(`  thread ${tid} ${read('comm')}: wchan ${read('wchan')}, syscall ${read('syscall').split(' ').slice(0, 4).join(' ')}`);
+    }
+  }
+  const gdb = spawnSync('gdb', ['-batch', '-p', String(pid), '-ex', 'thread apply all bt 20'], { encoding: 'utf8', timeout: 30_000 });
+  if (gdb.status === 0) {
+    for (const line of gdb.stdout.split('\n')) {
+      if (line.startsWith('Thread')) lines.push(line);
+      // "#3  0x... in name (args) at file:line": the frame number and the function name suffice.
+      const frame = /^#(\d+)\s+(?:0x[0-9a-f]+ in )?(\S+)/.exec(line);
+      if (frame) lines.push(`    #${frame[1]} ${frame[2]}`);
+    }
+  }
+  return lines.join('\n');
+}

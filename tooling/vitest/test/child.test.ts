@@ -1,0 +1,33 @@
+// runChild: output and status as spawnSync gives them, and a hung child diagnosed before it is killed.
+
+import { describe, expect, it } from 'vitest';
+import { runChild } from '../src/child.js';
+
+const node = process.execPath;
+
+describe('runChild', () => {
+  it('collects the output and status of a child that ends', async () => {
+    const child = await runChild(node, ['-e', 'console.log("out"); console.error("err"); process.exitCode = 3']);
+    expect(child).toEqual({ status: 3, signal: null, stdout: 'out\n', stderr: 'err\n' });
+  });
+
+  it('examines a child still running at the timeout, kills it and says where its threads were', async () => {
+    const child = await runChild(node, ['-e', 'setInterval(() => {}, 1000)'], { timeout: 500 });
+    expect(child.signal).toBe('SIGKILL');
+    expect(child.hang).toMatch(/did not finish in time/);
+    if (process.platform === 'linux') expect(child.hang).toMatch(/thread \d+ node: wchan \S+, syscall/);
+  });
+
+  it('sends the probe signal first, and keeps what the child printed for it', async () => {
+    const script = 'process.on("SIGUSR2", () => console.error("stuck at round 3")); setInterval(() => {}, 1000)';
+    const child = await runChild(node, ['-e', script], { timeout: 500, probeSignal: 'SIGUSR2' });
+    expect(child.signal).toBe('SIGKILL');
+    expect(child.hang).toMatch(/stderr: stuck at round 3/);
+  });
+
+  it('still reports a hang when the probe signal ends the child', async () => {
+    const child = await runChild(node, ['-e', 'setInterval(() => {}, 1000)'], { timeout: 500, probeSignal: 'SIGUSR2' });
+    expect(child.signal).toBe('SIGUSR2');
+    expect(child.hang).toMatch(/ended on the probe, SIGUSR2/);
+  });
+});
