@@ -12,8 +12,8 @@ import { join, relative } from 'node:path';
 const [dir, extra = '0'] = process.argv.slice(2);
 
 /** A file that failed to load has no failed tests but a failed suite: it counts as one failure. */
-function brokenFiles(report) {
-  return report.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0);
+function isBrokenFile(file) {
+  return file.status === 'failed' && file.assertionResults.length === 0;
 }
 
 /** "<report> <test file> > <test>: <first line of the message>" for each failure in a report. */
@@ -26,7 +26,7 @@ function failureLines(name, report) {
       const message = (test.failureMessages?.[0] ?? '').split('\n')[0];
       lines.push(`    ${name}: ${where} > ${test.fullName}: ${message}`);
     }
-    if (file.status === 'failed' && file.assertionResults.length === 0) {
+    if (isBrokenFile(file)) {
       lines.push(`    ${name}: ${where} did not load: ${(file.message ?? '').split('\n')[0]}`);
     }
   }
@@ -50,7 +50,7 @@ for (const name of readdirSync(dir).sort()) {
   const path = join(dir, name);
   if (name.endsWith('.json')) {
     const report = JSON.parse(readFileSync(path, 'utf8'));
-    const broken = brokenFiles(report).length;
+    const broken = report.testResults.filter(isBrokenFile).length;
     passed += report.numPassedTests;
     failed += report.numFailedTests + broken;
     console.error(`  ${name}: ${report.numPassedTests} passed, ${report.numFailedTests + broken} failed`);
