@@ -1,6 +1,6 @@
 // Child processes for tests that must not hang: a child that outlives its time is examined before
-// it is killed, so the failure says where it was stuck (each thread's kernel wait channel and
-// system call, and with gdb installed its native stacks) instead of only "status null".
+// it is killed, and runChild() rejects with where it was stuck (each thread's kernel wait channel
+// and system call, and with gdb installed its native stacks) instead of resolving "status null".
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -11,8 +11,14 @@ export interface ChildOutcome {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
-  /** Set when the child ran past its time: where its threads were, then it was killed. */
-  hang?: string;
+}
+
+/** A child that ran past its time: `message` says where its threads were; it was then killed. */
+export class ChildHangError extends Error {
+  override name = 'ChildHangError';
+  constructor(diagnosis: string, readonly outcome: ChildOutcome) {
+    super(diagnosis);
+  }
 }
 
 export interface ChildOptions {
@@ -26,7 +32,10 @@ export interface ChildOptions {
   probeSignal?: NodeJS.Signals;
 }
 
-/** Runs `command args` to the end and collects its output; a hang is diagnosed, then killed. */
+/**
+ * Runs `command args` to the end and collects its output. A child still running at the timeout is
+ * diagnosed and killed, and the promise rejects with a {@link ChildHangError}.
+ */
 export function runChild(command: string, args: string[], options: ChildOptions = {}): Promise<ChildOutcome> {
   const child = spawn(command, args, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -51,7 +60,9 @@ export function runChild(command: string, args: string[], options: ChildOptions 
     });
     child.once('close', (status, signal) => {
       clearTimeout(timer);
-      resolve({ status, signal, stdout, stderr, ...(hang === undefined ? {} : { hang }) });
+      const outcome = { status, signal, stdout, stderr };
+      if (hang === undefined) resolve(outcome);
+      else reject(new ChildHangError(hang, outcome));
     });
   });
 }

@@ -1,9 +1,16 @@
 // runChild: output and status as spawnSync gives them, and a hung child diagnosed before it is killed.
 
 import { describe, expect, it } from 'vitest';
-import { runChild } from '../src/child.js';
+import { ChildHangError, runChild, type ChildOptions } from '../src/child.js';
 
 const node = process.execPath;
+
+/** The ChildHangError a hung child's runChild() rejects with. */
+async function hangOf(args: string[], options: ChildOptions): Promise<ChildHangError> {
+  const error = await runChild(node, args, options).then(() => undefined, (caught: unknown) => caught);
+  expect(error).toBeInstanceOf(ChildHangError);
+  return error as ChildHangError;
+}
 
 describe('runChild', () => {
   it('collects the output and status of a child that ends', async () => {
@@ -12,22 +19,22 @@ describe('runChild', () => {
   });
 
   it('examines a child still running at the timeout, kills it and says where its threads were', async () => {
-    const child = await runChild(node, ['-e', 'setInterval(() => {}, 1000)'], { timeout: 500 });
-    expect(child.signal).toBe('SIGKILL');
-    expect(child.hang).toMatch(/did not finish in time/);
-    if (process.platform === 'linux') expect(child.hang).toMatch(/thread \d+ node: wchan \S+, syscall/);
+    const hang = await hangOf(['-e', 'setInterval(() => {}, 1000)'], { timeout: 500 });
+    expect(hang.outcome.signal).toBe('SIGKILL');
+    expect(hang.message).toMatch(/did not finish in time/);
+    if (process.platform === 'linux') expect(hang.message).toMatch(/thread \d+ node: wchan \S+, syscall/);
   });
 
   it('sends the probe signal first, and keeps what the child printed for it', async () => {
     const script = 'process.on("SIGUSR2", () => console.error("stuck at round 3")); setInterval(() => {}, 1000)';
-    const child = await runChild(node, ['-e', script], { timeout: 500, probeSignal: 'SIGUSR2' });
-    expect(child.signal).toBe('SIGKILL');
-    expect(child.hang).toMatch(/stderr: stuck at round 3/);
+    const hang = await hangOf(['-e', script], { timeout: 500, probeSignal: 'SIGUSR2' });
+    expect(hang.outcome.signal).toBe('SIGKILL');
+    expect(hang.message).toMatch(/stderr: stuck at round 3/);
   });
 
   it('still reports a hang when the probe signal ends the child', async () => {
-    const child = await runChild(node, ['-e', 'setInterval(() => {}, 1000)'], { timeout: 500, probeSignal: 'SIGUSR2' });
-    expect(child.signal).toBe('SIGUSR2');
-    expect(child.hang).toMatch(/ended on the probe, SIGUSR2/);
+    const hang = await hangOf(['-e', 'setInterval(() => {}, 1000)'], { timeout: 500, probeSignal: 'SIGUSR2' });
+    expect(hang.outcome.signal).toBe('SIGUSR2');
+    expect(hang.message).toMatch(/ended on the probe, SIGUSR2/);
   });
 });

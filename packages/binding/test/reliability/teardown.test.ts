@@ -18,12 +18,9 @@ const childPath = fileURLToPath(new URL('./fixtures/teardown-child.mjs', import.
 const totalWorkers = Number(process.env.TPIO_REL_WORKERS ?? 500);
 const workersAtOnce = 10;
 
-/** The scenario in a child process; a child still running after 120 s is diagnosed (`hang`) and killed. */
-async function runChild(args: string[], extraArgs: string[] = []) {
-  const child = await run(process.execPath, [...extraArgs, childPath, ...args], { timeout: 120_000, probeSignal: 'SIGUSR2' });
-  expect(child.hang).toBeUndefined();
-  return child;
-}
+/** The scenario in a child process; one still running after 120 s fails with a diagnosis. */
+const runChild = (args: string[], extraArgs: string[] = []) =>
+  run(process.execPath, [...extraArgs, childPath, ...args], { timeout: 120_000, probeSignal: 'SIGUSR2' });
 
 describeEachBackend(usableBackends(), (backend) => {
   const dir = useTempDir('tpio-rel-teardown-');
