@@ -53,6 +53,8 @@ export interface FaultReport {
   interrupted: number;
   /** ... and absorbed by an engine's retry path (callers never see EINTR). */
   retried: number;
+  /** io_uring submit calls that the kernel took only in part (`refuse`); the engine submits the rest again. */
+  refused: number;
   /** Ops picked per error name (EINTR picks are retried, not failed). */
   byError: Record<string, number>;
 }

@@ -19,6 +19,7 @@ std::atomic<uint64_t> g_errors{0};
 std::atomic<uint64_t> g_shortened{0};
 std::atomic<uint64_t> g_interrupted{0};
 std::atomic<uint64_t> g_retried{0};
+std::atomic<uint64_t> g_refused{0};
 std::atomic<uint64_t> g_by_error[8];
 
 // uv's codes are the platform's negative errnos on Unix and uv's fixed ones on Windows: the same
@@ -58,10 +59,10 @@ FaultConfig Parse(const char* value) {
     std::string key = item.substr(0, equals);
     std::string text = item.substr(equals + 1);
     char* parsed_end = nullptr;
-    if (key == "rate" || key == "short") {
+    if (key == "rate" || key == "short" || key == "refuse") {
       double number = std::strtod(text.c_str(), &parsed_end);
       if (*parsed_end != '\0' || number < 0 || number > 1) Fail(config.spec, key + " must be a number in [0, 1]");
-      (key == "rate" ? config.rate : config.short_rate) = number;
+      (key == "rate" ? config.rate : key == "short" ? config.short_rate : config.refuse_rate) = number;
     } else if (key == "seed") {
       config.seed = std::strtoull(text.c_str(), &parsed_end, 10);
       if (*parsed_end != '\0') Fail(config.spec, "seed must be an integer");
@@ -102,6 +103,7 @@ FaultCounters FaultTotals() {
   totals.shortened = g_shortened.load();
   totals.interrupted = g_interrupted.load();
   totals.retried = g_retried.load();
+  totals.refused = g_refused.load();
   for (int i = 0; i < 8; i++) totals.by_error[i] = g_by_error[i].load();
   return totals;
 }
@@ -155,6 +157,14 @@ int32_t FaultInjector::Apply(Op* op) {
     g_shortened.fetch_add(1, std::memory_order_relaxed);
   }
   return 0;
+}
+
+unsigned FaultInjector::SubmitLimit(unsigned pending) {
+  if (config_.refuse_rate == 0 || pending == 0 || Next() >= config_.refuse_rate) return pending;
+  g_refused.fetch_add(1, std::memory_order_relaxed);
+  // Half the picks take nothing (the kernel's -EAGAIN), the others a shorter prefix.
+  if (Next() < 0.5) return 0;
+  return static_cast<unsigned>(Next() * static_cast<double>(pending));
 }
 
 }  // namespace tpio

@@ -21,11 +21,15 @@ namespace tpio {
 //          the op. Callers never see EINTR. (Windows calls are never interrupted: win-tp and the
 //          Windows blocking calls absorb the simulated interruption before making the call.)
 //   short  fraction of read/write/readv/writev ops of 2+ bytes whose length is cut to 1..length-1
+//   refuse fraction of the io_uring engine's submit calls the kernel takes only in part: a prefix of
+//          the pending SQEs, often none (-EAGAIN), as io_uring_enter does when it cannot allocate
+//          requests. The rest stay in the SQ; the engine must submit them again.
 //   seed   PRNG seed (each port mixes in its own creation number, so runs are repeatable)
 struct FaultConfig {
   bool enabled = false;
   double rate = 0;
   double short_rate = 0;
+  double refuse_rate = 0;
   uint64_t seed = 1;
   std::vector<int32_t> errors;
   std::string spec;
@@ -42,6 +46,7 @@ struct FaultCounters {
   uint64_t shortened = 0;
   uint64_t interrupted = 0;   // simulated interruptions planned (EINTR picks, 1 or 2 each)
   uint64_t retried = 0;       // ... and absorbed by an engine's retry path
+  uint64_t refused = 0;       // io_uring submit calls cut short (`refuse`)
   uint64_t by_error[8] = {};  // parallel to FaultConfig::errors (first 8)
 };
 FaultCounters FaultTotals();
@@ -67,6 +72,9 @@ class FaultInjector {
   // Returns a negative errno to complete `op` with instead of issuing it, or 0 to issue it (its
   // length possibly reduced, or with Op::interrupts set).
   int32_t Apply(Op* op);
+  // io_uring (JS thread): how many of the `pending` SQEs the next submit call may hand to the
+  // kernel. All of them, unless `refuse` picks this call: then a shorter prefix, often none.
+  unsigned SubmitLimit(unsigned pending);
 
  private:
   double Next();  // uniform in [0, 1)

@@ -120,11 +120,28 @@ bool UringBackend::Start(std::string* error) {
   return true;
 }
 
+int UringBackend::SubmitNow() {
+  int rc = ring_->Submit(0, faults_.enabled() ? faults_.SubmitLimit(ring_->Unsubmitted()) : UINT32_MAX);
+  // The kernel may take only part of the batch (-EAGAIN or a short count when it cannot allocate
+  // requests). Whatever it left in the SQ must be offered again even if no other wake-up is coming:
+  // those ops count as in flight and keep the loop alive, so an SQE left behind by the last submit
+  // before an idle moment would hang the process. Making the eventfd readable has OnReadable()
+  // submit them on the next loop turn. (Under SQPOLL the poller consumes the SQ on its own.)
+  if (!ring_->Sqpoll() && ring_->Unsubmitted() > 0) WakeSelf();
+  return rc;
+}
+
+void UringBackend::WakeSelf() {
+  uint64_t one = 1;
+  ssize_t ignored = write(event_fd_, &one, sizeof(one));
+  (void)ignored;
+}
+
 Sqe* UringBackend::NextSqe() {
   Sqe* sqe = ring_->GetSqe();
   if (sqe != nullptr) return sqe;
   // SQ full: hand what we have to the kernel without waiting, then try once more.
-  ring_->Submit(0);
+  SubmitNow();
   return ring_->GetSqe();
 }
 
@@ -211,14 +228,7 @@ void UringBackend::Flush() {
   IssueHeldLarge();
   // One io_uring_enter per batch.
   if (ring_->Unsubmitted() == 0) return;
-  int rc = ring_->Submit(0);
-  if (rc == -EAGAIN || rc == -EBUSY) {
-    // The kernel kept the SQEs (no memory for requests, or the CQ backlog is full): make the
-    // eventfd readable so that OnReadable() drains and submits them again on the next loop turn.
-    uint64_t one = 1;
-    ssize_t ignored = write(event_fd_, &one, sizeof(one));
-    (void)ignored;
-  }
+  SubmitNow();
 }
 
 void UringBackend::DelegatedDone(Op* /*op*/) { large_delegated_--; }
@@ -231,7 +241,7 @@ void UringBackend::Cancel(Op* op) {
   sqe->fd = -1;
   sqe->addr = reinterpret_cast<uintptr_t>(op);  // cancel key: the op's user_data
   sqe->user_data = kCancelTag;
-  ring_->Submit(0);
+  SubmitNow();
 }
 
 void UringBackend::OnPoll(uv_poll_t* handle, int status, int events) {
@@ -244,16 +254,14 @@ void UringBackend::OnReadable() {
   // Resets the eventfd counter (it is non-blocking: EAGAIN when a re-arm already consumed it).
   ssize_t ignored = read(event_fd_, &count, sizeof(count));
   (void)ignored;
-  if (ring_->Unsubmitted() > 0) ring_->Submit(0);
+  if (ring_->Unsubmitted() > 0) SubmitNow();
   if (ring_->CqOverflowed()) Enter(ring_->Fd(), 0, 0, kEnterGetevents);  // flush NODROP backlog
   bool more = Drain(max_per_wake_);
-  if (ring_->Unsubmitted() > 0) ring_->Submit(0);  // ops re-issued by this drain (EINTR)
+  if (ring_->Unsubmitted() > 0) SubmitNow();  // ops re-issued by this drain (EINTR)
   if (more) {
     // Bounded work per wake-up: more CQEs remain, so make the eventfd readable again and let
     // the loop run its other handles (timers, sockets) before we continue.
-    uint64_t one = 1;
-    ignored = write(event_fd_, &one, sizeof(one));
-    (void)ignored;
+    WakeSelf();
   }
   sink_->FlushOnLoop();  // one JS call for this wake-up (the port skips it when nothing is ready)
 }

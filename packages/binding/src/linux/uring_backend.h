@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/backend.h"
+#include "core/fault_injector.h"
 #include "linux/uring_ring.h"
 
 namespace tpio::uring {
@@ -43,6 +44,11 @@ class UringBackend final : public Backend {
   static void OnPoll(uv_poll_t* handle, int status, int events);
   void OnReadable();
   Sqe* NextSqe();
+  // Offers the kernel every filled SQE without waiting for completions (see Ring::Submit); what it
+  // does not take is offered again on the next loop turn.
+  int SubmitNow();
+  // Makes the eventfd readable: OnReadable() runs on the next loop turn.
+  void WakeSelf();
   // Hands up to `limit` CQEs to the sink; true if more were left in the ring.
   bool Drain(uint32_t limit);
   void CompleteCqe(uint64_t user_data, int32_t res);
@@ -70,6 +76,7 @@ class UringBackend final : public Backend {
   size_t large_in_flight_ = 0;
   Op* held_large_ = nullptr;
   size_t large_delegated_ = 0;
+  FaultInjector faults_;         // test-only (TPIO_FAULTS refuse=): cuts submit calls short
   uint32_t max_per_wake_;        // bound on CQEs handled per loop wake-up
   bool usable_[256] = {};        // opcode -> may be issued (probe + kernel gates), cached
   std::function<void()> on_closed_;

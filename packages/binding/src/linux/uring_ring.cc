@@ -122,7 +122,7 @@ unsigned Ring::Unsubmitted() const {
   return sqe_tail_ - __atomic_load_n(sq_head_, __ATOMIC_ACQUIRE);
 }
 
-int Ring::Submit(unsigned wait) {
+int Ring::Submit(unsigned wait, unsigned limit) {
   // Release: the SQE contents written above become visible before the new tail.
   __atomic_store_n(sq_tail_, sqe_tail_, __ATOMIC_RELEASE);
   unsigned pending = Unsubmitted();
@@ -136,8 +136,10 @@ int Ring::Submit(unsigned wait) {
     if (need_wakeup) flags |= kEnterSqWakeup;
   }
   if (pending == 0 && wait == 0) return 0;
+  const unsigned offered = pending < limit ? pending : limit;
+  if (!sqpoll_ && offered == 0 && wait == 0) return -EAGAIN;
   for (;;) {
-    int result = Enter(fd_, sqpoll_ ? 0 : pending, wait, flags);
+    int result = Enter(fd_, sqpoll_ ? 0 : offered, wait, flags);
     if (result != -EINTR) return result;
   }
 }

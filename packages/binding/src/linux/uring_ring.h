@@ -36,9 +36,12 @@ class Ring {
   Sqe* GetSqe();
   // SQEs published or filled but not yet consumed by the kernel.
   unsigned Unsubmitted() const;
-  // Publishes filled SQEs and enters the kernel. Returns the number consumed or a negative errno
-  // (-EAGAIN/-EBUSY leave them queued for the next call). With wait > 0, also waits for CQEs.
-  int Submit(unsigned wait);
+  // Publishes filled SQEs and enters the kernel. Returns the number consumed or a negative errno.
+  // The kernel may consume fewer than were published (a short count, or -EAGAIN/-EBUSY with none
+  // taken): the rest stay queued (Unsubmitted() > 0) until the next call. With wait > 0, also waits
+  // for CQEs. `limit` caps how many the kernel is offered (test-only fault injection); a cap of 0
+  // without waiting returns -EAGAIN without entering, as a refusing kernel would.
+  int Submit(unsigned wait, unsigned limit = UINT32_MAX);
 
   // Completion side: [head, tail) are ready CQEs. Consume with CqeAt() then AdvanceCq().
   uint32_t CqHead() const;

@@ -33,6 +33,7 @@ Napi::Value FaultReport(Napi::Env env) {
   faults.Set("shortened", static_cast<double>(totals.shortened));
   faults.Set("interrupted", static_cast<double>(totals.interrupted));
   faults.Set("retried", static_cast<double>(totals.retried));
+  faults.Set("refused", static_cast<double>(totals.refused));
   Napi::Object by_error = Napi::Object::New(env);
   for (size_t i = 0; i < config.errors.size() && i < 8; i++) {
     by_error.Set(uv_err_name(config.errors[i]), static_cast<double>(totals.by_error[i]));

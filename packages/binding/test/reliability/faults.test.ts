@@ -1,7 +1,8 @@
 // Fault injection at the native port (TPIO_FAULTS, test-only): a fraction of ops fail with EIO or
 // ENOSPC without being issued, another is interrupted (EINTR) and must be retried by the engine,
-// another is shortened. Every read must either fail with an injected error or return the file's
-// bytes; every byte a write reports must be in the file after fsync; EINTR never reaches a callback;
+// another is shortened, and io_uring's submit calls are cut short (the kernel takes part of a batch
+// or none of it). Every read must either fail with an injected error or return the file's bytes;
+// every byte a write reports must be in the file after fsync; EINTR never reaches a callback;
 // nothing may hang. Runs in child processes (the variable is read once per process).
 
 import { expect, it } from 'vitest';
@@ -21,7 +22,7 @@ describeEachBackend(usableBackends(), (backend) => {
   const dir = useTempDir('tpio-rel-faults-');
   const { path } = dir.randomFile('source.bin', 4 * 1024 * 1024);
 
-  for (const spec of ['rate=0.1,errors=EIO:ENOSPC:EINTR,short=0.1,seed=1', 'rate=0.3,errors=EIO:ENOSPC:EINTR,short=0.3,seed=7']) {
+  for (const spec of ['rate=0.1,errors=EIO:ENOSPC:EINTR,short=0.1,seed=1', 'rate=0.3,errors=EIO:ENOSPC:EINTR,short=0.3,refuse=0.3,seed=7']) {
     it(`reads return the file's bytes or an injected error; written bytes reach the file (${spec})`, async () => {
       const child = await faultChild(spec, backend, path, dir.path);
       expect(child.signal).toBeNull();
@@ -39,6 +40,22 @@ describeEachBackend(usableBackends(), (backend) => {
       expect(report.faults.retried).toBe(report.faults.interrupted);
     });
   }
+
+  it('SQEs the kernel leaves in the submission queue are offered again: nothing hangs, every op succeeds', async () => {
+    // Before the engine re-armed its eventfd after a short submit, SQEs left behind by the last
+    // submit before an idle moment were never issued: this child hung in 4 runs out of 4.
+    const child = await faultChild('refuse=0.5,seed=4', backend, path, dir.path);
+    expect(child.signal).toBeNull();
+    expect(child.stderr).toBe('');
+    const report = JSON.parse(child.stdout);
+    console.log(`[${backend}] refused submits: ${JSON.stringify(report.counts)}, refused ${report.faults.refused}`);
+    expect(report.violations).toEqual([]);
+    expect(child.status).toBe(0);
+    expect(report.counts).toMatchObject({ readErrors: 0, writeErrors: 0, fsyncRetries: 0, openErrors: 0, shortReads: 0, shortWrites: 0 });
+    // Only io_uring has a submission queue the kernel can leave entries in.
+    if (backend === 'uring') expect(report.faults.refused).toBeGreaterThan(50);
+    else expect(report.faults.refused).toBe(0);
+  });
 
   it('interrupted ops (EINTR only) are retried: every read and write succeeds, byte-exact', async () => {
     const child = await faultChild('rate=0.5,errors=EINTR,seed=3', backend, path, dir.path);
