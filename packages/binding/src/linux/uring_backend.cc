@@ -120,15 +120,14 @@ bool UringBackend::Start(std::string* error) {
   return true;
 }
 
-int UringBackend::SubmitNow() {
-  int rc = ring_->Submit(0, faults_.enabled() ? faults_.SubmitLimit(ring_->Unsubmitted()) : UINT32_MAX);
+void UringBackend::SubmitNow() {
+  ring_->Submit(0, faults_.enabled() ? faults_.SubmitLimit(ring_->Unsubmitted()) : UINT32_MAX);
   // The kernel may take only part of the batch (-EAGAIN or a short count when it cannot allocate
   // requests). Whatever it left in the SQ must be offered again even if no other wake-up is coming:
   // those ops count as in flight and keep the loop alive, so an SQE left behind by the last submit
   // before an idle moment would hang the process. Making the eventfd readable has OnReadable()
   // submit them on the next loop turn. (Under SQPOLL the poller consumes the SQ on its own.)
   if (!ring_->Sqpoll() && ring_->Unsubmitted() > 0) WakeSelf();
-  return rc;
 }
 
 void UringBackend::WakeSelf() {
@@ -226,9 +225,7 @@ void UringBackend::Reissue(Op* op) {
 
 void UringBackend::Flush() {
   IssueHeldLarge();
-  // One io_uring_enter per batch.
-  if (ring_->Unsubmitted() == 0) return;
-  SubmitNow();
+  SubmitNow();  // one io_uring_enter per batch (none when the batch went elsewhere)
 }
 
 void UringBackend::DelegatedDone(Op* /*op*/) { large_delegated_--; }
@@ -254,10 +251,10 @@ void UringBackend::OnReadable() {
   // Resets the eventfd counter (it is non-blocking: EAGAIN when a re-arm already consumed it).
   ssize_t ignored = read(event_fd_, &count, sizeof(count));
   (void)ignored;
-  if (ring_->Unsubmitted() > 0) SubmitNow();
+  SubmitNow();  // what an earlier submit left in the SQ (no syscall when there is none)
   if (ring_->CqOverflowed()) Enter(ring_->Fd(), 0, 0, kEnterGetevents);  // flush NODROP backlog
   bool more = Drain(max_per_wake_);
-  if (ring_->Unsubmitted() > 0) SubmitNow();  // ops re-issued by this drain (EINTR)
+  SubmitNow();  // ops re-issued by this drain (EINTR)
   if (more) {
     // Bounded work per wake-up: more CQEs remain, so make the eventfd readable again and let
     // the loop run its other handles (timers, sockets) before we continue.

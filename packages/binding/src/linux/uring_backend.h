@@ -46,7 +46,7 @@ class UringBackend final : public Backend {
   Sqe* NextSqe();
   // Offers the kernel every filled SQE without waiting for completions (see Ring::Submit); what it
   // does not take is offered again on the next loop turn.
-  int SubmitNow();
+  void SubmitNow();
   // Makes the eventfd readable: OnReadable() runs on the next loop turn.
   void WakeSelf();
   // Hands up to `limit` CQEs to the sink; true if more were left in the ring.
