@@ -2,7 +2,9 @@
 // fdatasync, openat, close, statx, ftruncate, fallocate), the current-position reads (offset -1 on
 // the ring) and the ops io_uring declines (copy_file_range), which must reach the threads engine.
 
-import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, readSync, statSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeEachBackend } from '@tpio/vitest-config/backends';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
@@ -182,5 +184,76 @@ describe('io_uring specifics', () => {
     expect(port.backend).toBe('uring');
     expect(port.fallbackReason).toBeNull();
     await port.close();
+  });
+
+  describe('where writes run', () => {
+    const dir = useTempDir('tpio-uring-writes-');
+
+    /** One write through `port`; its completion and how many ops the port handed to the threads engine meanwhile. */
+    async function writeCounted(port: Port, fd: number, buffer: Buffer) {
+      const before = port.delegatedOps;
+      const done = await once(port, fd, (io, r) => io.write(r), { buffer, position: 0 });
+      return { done, delegated: port.delegatedOps - before };
+    }
+
+    it.skipIf(!uring)('a buffered write to a file runs on the threads engine, small or large, and lands', async () => {
+      // The ring would punt it to an io-wq worker (buffered_write.h); the threads engine is faster.
+      const port = createPort({ backend: 'uring' });
+      const target = dir.file('buffered.bin', '');
+      const fd = openSync(target, 'w');
+      try {
+        for (const size of [100, 4096, 1 << 20]) {
+          const buffer = Buffer.alloc(size, size & 0xff);
+          const { done, delegated } = await writeCounted(port, fd, buffer);
+          expect(done).toEqual({ result: 0, bytes: size });
+          expect(delegated).toBe(1);
+          expect(readFileSync(target).subarray(0, size).equals(buffer)).toBe(true);
+        }
+      } finally {
+        closeSync(fd);
+        await port.close();
+      }
+    });
+
+    it.skipIf(!uring)('a write to a FIFO stays on the ring (no worker blocks on a pipe)', async () => {
+      const port = createPort({ backend: 'uring' });
+      const fifo = join(dir.path, 'fifo');
+      execFileSync('mkfifo', [fifo]);
+      const fd = openSync(fifo, constants.O_RDWR); // both ends: Linux opens a FIFO read-write without waiting
+      try {
+        const { done, delegated } = await writeCounted(port, fd, Buffer.from('through the pipe'));
+        expect(done).toEqual({ result: 0, bytes: 16 });
+        expect(delegated).toBe(0);
+        const back = Buffer.alloc(16);
+        expect(readSync(fd, back, 0, 16, null)).toBe(16);
+        expect(back.toString()).toBe('through the pipe');
+      } finally {
+        closeSync(fd);
+        await port.close();
+      }
+    });
+
+    it.skipIf(!uring)('an O_DIRECT write stays on the ring', async () => {
+      const port = createPort({ backend: 'uring' });
+      let fd: number;
+      try {
+        fd = openSync(dir.file('direct.bin'), constants.O_WRONLY | constants.O_CREAT | constants.O_DIRECT);
+      } catch (error) {
+        // A filesystem without O_DIRECT (tmpfs before Linux 6.6) cannot show this; the others can.
+        expect((error as NodeJS.ErrnoException).code).toBe('EINVAL');
+        await port.close();
+        return;
+      }
+      try {
+        // Whether the kernel accepts this buffer's address for direct I/O depends on where V8 put it
+        // (EINVAL if not aligned enough); either way the ring, not a worker, reported it.
+        const { done, delegated } = await writeCounted(port, fd, Buffer.alloc(4096, 1));
+        expect([{ result: 0, bytes: 4096 }, { result: errnoOf('EINVAL'), bytes: 0 }]).toContainEqual(done);
+        expect(delegated).toBe(0);
+      } finally {
+        closeSync(fd);
+        await port.close();
+      }
+    });
   });
 });

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/fault_injector.h"
+#include "linux/buffered_write.h"
 #include "linux/uring_ops.h"
 #include "linux/uring_probe.h"
 #include "linux/uring_syscalls.h"
@@ -151,9 +152,12 @@ Backend::SubmitResult UringBackend::Submit(Op* op) {
   // After a privilege drop an SQPOLL ring would still act as its creator: the threads engine,
   // whose workers follow setuid (glibc applies it to every thread), takes the op instead.
   if (ring_->Sqpoll() && CredentialsChanged()) return SubmitResult::kDeclined;
-  // Large transfers. A buffered read or write of cached data completes inline, inside
-  // io_uring_enter on the JS thread, so on the ring every large copy would wait behind JavaScript
-  // and the others. One at a time (a BYOB reader, a write stream) that is still the cheapest way:
+  // Buffered file writes would be punted to the ring's io-wq workers: the threads engine runs them
+  // faster (see buffered_write.h).
+  if (IsBufferedFileWrite(*op)) return SubmitResult::kDeclined;
+  // Large transfers (reads, and writes the check above left here). A buffered read of cached data
+  // completes inline, inside io_uring_enter on the JS thread, so on the ring every large copy would
+  // wait behind JavaScript and the others. One at a time (a BYOB reader) that is still the cheapest way:
   // no hand-off. Several at once (read-ahead, chunks, sequential depth 4) go to the threads engine,
   // whose workers copy in parallel with JavaScript and each other. Measured on 2 vCPUs, same
   // machine, alternating (ADR 0004): the threads engine moved those reads 13-29% faster than the

@@ -5,6 +5,11 @@
 #include "threadpool/threadpool_backend.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#if defined(_MSC_VER)
+#include <intrin.h>
+#endif
 
 #include "core/errno.h"
 #include "threadpool/blocking_ops.h"
@@ -14,6 +19,20 @@ namespace tpio::pool {
 namespace {
 
 constexpr size_t kMaxGrab = 32;
+// Spin-then-sleep. On this project's 2-vCPU VM a worker's futex wake-up costs 15-20 µs, a large
+// part of a small op's round trip, so a worker that runs out of work polls the queue for a while
+// before it sleeps, and a submission meanwhile needs no wake-up. The window covers the JavaScript
+// thread's turn: it is woken with the completion (20-30 µs), runs the callback and submits the
+// next op. Measured (binding, alternating processes, ops/s): 4 KiB reads at depth 1 2.1-2.9x, depth
+// 2 2.5x, depth 4 2x; 64 KiB sequential writes at depth 1 1.2-1.4x. 30 µs gained half as much, and
+// 60-200 µs all about the same.
+constexpr long kDefaultSpinMicros = 100;
+// Spinning pays only when ops come a few at a time, each waiting on an earlier one (a write stream,
+// reads at a low queue depth). Ops that come in batches share one wake-up already, and there a
+// spinner took them as soon as they came, in smaller grabs: 4 KiB reads at depth 64 ran 15% slower
+// and used 25% more CPU per op. So workers spin only while the JavaScript thread's recent Flush()
+// calls have averaged at most this many ops.
+constexpr uint32_t kSpinMaxAverageBatch = 4;
 
 unsigned DefaultThreadCount() {
   unsigned cores = std::thread::hardware_concurrency();
@@ -21,7 +40,56 @@ unsigned DefaultThreadCount() {
   return std::clamp(cores, 2u, 4u);
 }
 
+long SpinMicros() {
+  static const long micros = [] {
+    const char* value = std::getenv("TPIO_THREADS_SPIN_US");
+    long parsed = value != nullptr && value[0] != '\0' ? std::strtol(value, nullptr, 10) : kDefaultSpinMicros;
+    return std::clamp(parsed, 0L, 10'000L);
+  }();
+  return micros;
+}
+
+bool MultiCore() {
+  static const bool multi = std::thread::hardware_concurrency() > 1;
+  return multi;
+}
+
+inline void CpuRelax() {
+#if defined(_MSC_VER) && (defined(_M_X64) || defined(_M_IX86))
+  _mm_pause();
+#elif defined(_MSC_VER) && defined(_M_ARM64)
+  __yield();
+#elif defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
 }  // namespace
+
+bool ThreadpoolBackend::ShouldSpin() const {
+  // Only the last worker to run out of work spins, and only with a core to spare: a spinner next to
+  // a busy worker (or on the only core) takes the CPU that the work and JavaScript need.
+  return SpinMicros() > 0 && !spinner_ && idle_ + 1 == thread_count_ && MultiCore() &&
+         batch_average16_.load(std::memory_order_relaxed) <= kSpinMaxAverageBatch * 16;
+}
+
+void ThreadpoolBackend::RecordBatch(size_t ops) {
+  // Exponential moving average (weight 1/8) in sixteenths of an op. Only the JS thread writes it;
+  // workers read it as a hint, so relaxed is enough.
+  uint32_t average = batch_average16_.load(std::memory_order_relaxed);
+  uint32_t sample = static_cast<uint32_t>(std::min<size_t>(ops, 4096)) * 16;
+  batch_average16_.store(average - average / 8 + sample / 8, std::memory_order_relaxed);
+}
+
+void ThreadpoolBackend::SpinUntilPosted(uint64_t seen) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(SpinMicros());
+  for (unsigned n = 1; posted_.load(std::memory_order_acquire) == seen; n++) {
+    CpuRelax();
+    if ((n & 63) == 0 && std::chrono::steady_clock::now() > deadline) return;
+  }
+}
 
 ThreadpoolBackend::ThreadpoolBackend(const BackendContext& context)
     : sink_(context.sink), thread_count_(context.threads ? context.threads : DefaultThreadCount()), queue_(context.entries) {
@@ -43,8 +111,11 @@ void ThreadpoolBackend::Flush() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     for (Op* op : batch_) queue_.push_back(op);
-    wake = idle_ > 0;
+    // A spinning worker sees posted_ move and takes the lock, so it needs no wake-up either.
+    wake = idle_ > 0 && !spinner_;
+    posted_.fetch_add(1, std::memory_order_release);
   }
+  RecordBatch(batch_.size());
   batch_.clear();
   // Busy workers come back for more on their own; only an idle one needs the (costly) wake-up.
   if (wake) work_ready_.notify_one();
@@ -66,6 +137,7 @@ void ThreadpoolBackend::Shutdown() {
     std::lock_guard<std::mutex> lock(mutex_);
     if (stopping_ && workers_.empty()) return;
     stopping_ = true;
+    posted_.fetch_add(1, std::memory_order_release);
     queue_.drain_to(&cancelled);
   }
   // Ops submitted but never flushed are cancelled too.
@@ -98,7 +170,21 @@ void ThreadpoolBackend::WorkerMain() {
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(mutex_);
+      bool spun = false;
       while (queue_.empty() && !stopping_) {
+        if (!spun && ShouldSpin()) {
+          // `seen` is read under the lock that Flush() holds while it appends and bumps posted_, so
+          // anything appended after this check moves posted_ past `seen`. Once per idle spell: the
+          // loop re-checks the queue under the lock, then sleeps.
+          spun = true;
+          spinner_ = true;
+          uint64_t seen = posted_.load(std::memory_order_relaxed);
+          lock.unlock();
+          SpinUntilPosted(seen);
+          lock.lock();
+          spinner_ = false;
+          continue;
+        }
         idle_++;
         work_ready_.wait(lock);
         idle_--;

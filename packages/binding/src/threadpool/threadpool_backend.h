@@ -1,9 +1,13 @@
 #pragma once
 // The portable engine: N worker threads doing the blocking call for each op (pread, pwrite, fsync,
 // ...). Also the target for ops the fast engines decline. Workers take several ops per grab and
-// complete them in one batch, because a cross-thread wake-up costs far more than a cached pread.
+// complete them in one batch, because a cross-thread wake-up costs far more than a cached pread;
+// for the same reason the last worker to run out of work briefly polls for more before it sleeps
+// when ops are coming a few at a time (see threadpool_backend.cc).
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -31,6 +35,12 @@ class ThreadpoolBackend final : public Backend {
  private:
   void StartWorkers();
   void WorkerMain();
+  // Worker, under mutex_: whether this worker, out of work, should poll for more before sleeping.
+  bool ShouldSpin() const;
+  // JS thread, in Flush(): folds the batch's size into batch_average16_.
+  void RecordBatch(size_t ops);
+  // Worker, without the lock: returns once posted_ differs from `seen` or the spin window is over.
+  void SpinUntilPosted(uint64_t seen);
 
   CompletionSink* sink_;
   unsigned thread_count_;
@@ -41,6 +51,12 @@ class ThreadpoolBackend final : public Backend {
   OpRing queue_;            // guarded by mutex_; sized for the port's entries, never reallocated
   unsigned idle_ = 0;       // guarded by mutex_: workers waiting on work_ready_
   bool stopping_ = false;   // guarded by mutex_
+  bool spinner_ = false;    // guarded by mutex_: a worker is polling posted_ (at most one)
+  // Bumped under mutex_ by every Flush() and by Shutdown(); a spinning worker polls it without the
+  // lock (acquire) and takes the lock before touching the queue.
+  std::atomic<uint64_t> posted_{0};
+  // Recent ops per Flush(), in sixteenths (written by the JS thread, read by workers as a hint).
+  std::atomic<uint32_t> batch_average16_{16};
   std::vector<std::thread> workers_;
 };
 
