@@ -15,7 +15,7 @@ const { path } = dir.randomFile('spin.bin', 1 << 20);
 
 for (const spin of ['0', '1', '']) {
   it(`reads with gaps of every kind around the spin window (TPIO_THREADS_SPIN_US=${spin || 'default'}) all complete, with the right bytes`, async () => {
-    const env = { ...process.env, TPIO_THREADS_SPIN_US: spin };
+    const env: NodeJS.ProcessEnv = { ...process.env, TPIO_THREADS_SPIN_US: spin };
     if (spin === '') delete env.TPIO_THREADS_SPIN_US;
     const outcome = await runChild(process.execPath, [child, path, '3000'], { env, timeout: 60_000 });
     expect(outcome.stderr).toBe('');
