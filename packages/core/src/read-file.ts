@@ -2,7 +2,6 @@
 // known, the buffer is allocated once and filled by several reads in flight at once, straight
 // into their final place (no copies); files of unknown size (pipes, /proc) are read in pieces.
 
-import { adviseHugePages } from '@tpio/binding';
 import { codedError } from '@tpio/binding/errors';
 import { kIoMaxLength } from '@tpio/binding/validate';
 import { Call, Operation, Shape, kIo, kPosition, kReadAt, kSubmit, promiseFor } from './operation.js';
@@ -32,9 +31,9 @@ export interface ReadFileOptions {
 const pieceSize = 1024 * 1024;
 const piecesInFlight = 4;
 const unknownSizeChunk = 64 * 1024;
-// From this size on, the result buffer is advised for huge pages before it is filled: first-touch
-// page faults are most of the cost of reading a big file into new memory (see adviseHugePages).
-const hugePageAdviceFrom = 8 * 1024 * 1024;
+// The result buffer is not advised for huge pages (adviseHugePages): on a guest that reports free
+// memory to its host, huge pages faulted onto reported blocks made a 1 GiB readFile ~5x slower,
+// while 4 KiB pages, faulted by the pieces in flight on both cores, ran at 2x+ node's (ADR 0005).
 const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
 
@@ -151,7 +150,6 @@ export async function readFileHandle(handle: FileHandle, options: { encoding?: B
     let position = handle[kPosition].value;
     if (position === positionUnknown) position = size; // after an append: at the end
     const buffer = Buffer.allocUnsafeSlow(Math.max(0, size - position));
-    if (buffer.length >= hugePageAdviceFrom) adviseHugePages(buffer);
     const bytes = buffer.length === 0 ? 0 : await readKnownSize(handle, buffer, position, signal);
     handle[kPosition].value = position + bytes;
     result = bytes === buffer.length ? buffer : buffer.subarray(0, bytes);
