@@ -4,7 +4,7 @@
 // medians of the rounds plus ratios to the case's baselines measured in the same run.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, openSync, closeSync, writeSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, openSync, closeSync, writeSync, statSync, unlinkSync } from 'node:fs';
 import { randomFillSync } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,6 +105,26 @@ export async function warm(file: string): Promise<void> {
     stream.on('end', resolvePromise);
     stream.on('error', reject);
   });
+}
+
+/**
+ * Writes `size` bytes to a scratch file in `dir` and deletes it, just before a write contender
+ * measures: its page cache then comes from memory freed a moment ago. On a guest that reports free
+ * memory to its host (virtio-balloon free page reporting, as the development VM does), a 1 GiB
+ * write stream that starts a few seconds after the last big free ran at ~1 GB/s against ~3 for
+ * every writer, node's included, and which state a contender drew decided its round
+ * (tooling/bench/README.md, "Fresh memory after idle"). Every write contender gets the same warm-up.
+ */
+export function warmWriteMemory(dir: string, size: number): void {
+  const path = join(dir, `warm-write-${process.pid}.bin`);
+  const block = Buffer.alloc(Math.min(size, 1 << 20), 0xa5);
+  const fd = openSync(path, 'w');
+  try {
+    for (let position = 0; position < size; position += block.length) writeSync(fd, block, 0, Math.min(block.length, size - position), position);
+  } finally {
+    closeSync(fd);
+    unlinkSync(path);
+  }
 }
 
 /** Compiles tooling/bench/native/<name>.c into the work dir with `cc -O2`; null without a compiler. */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
 import type { BenchCase, BenchContext, Contender } from '../harness.js';
-import { runJsChild, topPad } from '../harness.js';
+import { runJsChild, topPad, warmWriteMemory } from '../harness.js';
 import { measureOnce } from '../meter.js';
 
 interface StreamParams {
@@ -47,11 +47,12 @@ async function consume(open: () => Readable, expected: number) {
   return result;
 }
 
-/** Writes `size` bytes in `chunk`-sized writes of one prefilled Buffer (respecting 'drain'), waits for 'close', deletes the file. */
+/** Writes `size` bytes in `chunk`-sized writes of one prefilled Buffer (respecting 'drain'), waits for 'close', deletes the file; after warmWriteMemory, as every write contender. */
 async function produce(open: (path: string) => Writable, params: StreamParams) {
   const path = join(params.workDir, `write-${process.pid}.bin`);
   const chunk = params.chunk!;
   const buffer = Buffer.alloc(chunk, 0x5a);
+  warmWriteMemory(params.workDir, params.size);
   try {
     return await measureOnce((meter) => new Promise<void>((resolve, reject) => {
       const stream = open(path);
