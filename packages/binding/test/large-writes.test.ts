@@ -5,11 +5,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEachBackend } from '@tpio/vitest-config/backends';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
-import { createPort, usableBackends, type Port } from '../lib/index.js';
-import { promiseIo } from './helpers.js';
+import { usableBackends } from '../lib/index.js';
+import { promiseIo, usePorts } from './helpers.js';
 
 const piece = 128 * 1024; // sizes below are around multiples of this
 const child = fileURLToPath(new URL('./fixtures/fsize-child.mjs', import.meta.url));
@@ -32,14 +32,12 @@ function pattern(length: number, seed: number): Buffer {
 
 describeEachBackend(usableBackends(), (backend) => {
   const dir = useTempDir();
-  let port: Port;
-  const getPort = () => (port ??= createPort({ backend }));
-  afterAll(() => port?.close());
+  const newPort = usePorts(backend);
 
   it('writes of 128 KiB, one byte more, and 1 MiB and a tail land byte for byte', async () => {
     const path = dir.file('pieces.bin', '');
     const fd = openSync(path, 'r+');
-    const { issue } = promiseIo(getPort(), fd);
+    const { issue } = promiseIo(newPort(), fd);
     const position = 777;
     const lengths = [piece, piece + 1, 8 * piece + 12345];
     let end = 0;
@@ -59,7 +57,7 @@ describeEachBackend(usableBackends(), (backend) => {
   it('a write from an offset into the buffer, at a position past the end, leaves a hole of zeros', async () => {
     const path = dir.file('offset.bin', 'head');
     const fd = openSync(path, 'r+');
-    const { issue } = promiseIo(getPort(), fd);
+    const { issue } = promiseIo(newPort(), fd);
     const data = pattern(3 * piece + 5, 9);
     const { bytesTransferred } = await issue('write', { buffer: data, offset: 3, length: data.length - 3, position: 10_000 });
     expect(bytesTransferred).toBe(data.length - 3);
