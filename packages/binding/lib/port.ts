@@ -99,9 +99,9 @@ export class Port {
   /**
    * Operations this port's engine handed to the threads engine so far: ops it has no way to run
    * (e.g. `copyFileRange` on io_uring, or node:fs descriptors on `win-tp`), ops the kernel refused
-   * for this file (`EOPNOTSUPP`), and on io_uring large transfers issued together or while another
-   * is in flight, which worker threads copy in parallel faster than the ring does. Always 0 on
-   * `threads`.
+   * for this file (`EOPNOTSUPP`), and on io_uring large transfers issued while another is in flight
+   * (or together with a later one, which the ring copies meanwhile), which worker threads copy in
+   * parallel faster than the ring does. Always 0 on `threads`.
    *
    * @example
    * const port = createPort();

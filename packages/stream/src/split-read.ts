@@ -1,8 +1,8 @@
 // One large read at a known position, issued as a few concurrent reads of consecutive parts.
 // Copying from the page cache is the whole cost of a large read, and one read is one copy on one
-// core; parts in flight together are copied in parallel (io_uring hands large transfers issued
-// together to its threads engine, see ADR 0004). A BYOB reader can only ever have one view
-// outstanding, so this is the only way it gets more than one core.
+// core; parts in flight together are copied in parallel (io_uring starts the earlier parts on its
+// threads engine and copies the last one inline meanwhile, see ADR 0004). A BYOB reader can only
+// ever have one view outstanding, so this is the only way it gets more than one core.
 
 import type { FileHandle as TpioFileHandle } from '@tpio/core';
 

@@ -58,7 +58,7 @@ class UringBackend final : public Backend {
   void Reissue(Op* op);
   // Marks a large op as handed to the threads engine and counts it until delivered; returns `op`.
   Op* MarkDelegated(Op* op);
-  // Flush(): the batch's one large op, held back by Submit(), goes onto the ring after all.
+  // Flush(): the batch's last large op, held back by Submit(), goes onto the ring after all.
   void IssueHeldLarge();
   // SQPOLL only: true once the process's credentials differ from the ring creator's.
   bool CredentialsChanged();
