@@ -3,7 +3,9 @@
 // ...). Also the target for ops the fast engines decline. Workers take several ops per grab and
 // complete them in one batch, because a cross-thread wake-up costs far more than a cached pread;
 // for the same reason the last worker to run out of work briefly polls for more before it sleeps
-// when ops are coming a few at a time (see threadpool_backend.cc).
+// when ops are coming a few at a time (see threadpool_backend.cc). On Linux, a few small reads
+// of each batch whose bytes are cached are answered on the JavaScript thread instead
+// (cached_read.h, ADR 0007), while the workers take the rest.
 
 #include <atomic>
 #include <condition_variable>
@@ -39,12 +41,16 @@ class ThreadpoolBackend final : public Backend {
   bool ShouldSpin() const;
   // JS thread, in Flush(): folds the batch's size into batch_average16_.
   void RecordBatch(size_t ops);
+  // JS thread: appends `ops` to the queue, wakes a worker if none is awake, and empties `ops`.
+  void Post(std::vector<Op*>& ops);
   // Worker, without the lock: returns once posted_ differs from `seen` or the spin window is over.
   void SpinUntilPosted(uint64_t seen);
 
   CompletionSink* sink_;
   unsigned thread_count_;
   std::vector<Op*> batch_;  // JS thread: ops submitted since the last Flush()
+  std::vector<Op*> candidates_;  // JS thread, in Flush(): reads to try from the page cache
+  std::vector<Op*> cached_;      // JS thread, in Flush(): reads answered from the page cache
 
   std::mutex mutex_;
   std::condition_variable work_ready_;
