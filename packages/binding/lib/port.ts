@@ -101,7 +101,8 @@ export class Port {
    * (e.g. `copyFileRange` on io_uring, or node:fs descriptors on `win-tp`), ops the kernel refused
    * for this file (`EOPNOTSUPP`), and on io_uring large transfers issued while another is in flight
    * (or together with a later one, which the ring copies meanwhile), which worker threads copy in
-   * parallel faster than the ring does. Always 0 on `threads`.
+   * parallel faster than the ring does, and a share of small cached reads at a deep queue, which the
+   * workers copy on another core while the ring copies the rest. Always 0 on `threads`.
    *
    * @example
    * const port = createPort();

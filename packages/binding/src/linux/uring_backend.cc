@@ -181,9 +181,15 @@ Backend::SubmitResult UringBackend::Submit(Op* op) {
     held_large_ = op;  // accepted: copied inline by Flush(), the last large op of this batch
     return SubmitResult::kAccepted;
   }
+  // Small cached reads at a deep queue: a share goes to the workers (small_read_share.h).
+  if (share_.Delegate(*op, in_flight_)) {
+    op->engine_flags |= kEngineFlagSmallRead | kOpFlagDelegated;
+    return SubmitResult::kDeclined;  // the port runs it on the threads engine
+  }
   Sqe* sqe = NextSqe();
   if (sqe == nullptr) return SubmitResult::kDeclined;
   Issue(op, opcode, sqe);
+  if (IsSmallPositionedRead(*op)) small_reads_issued_++;
   return SubmitResult::kAccepted;
 }
 
@@ -235,10 +241,20 @@ void UringBackend::Reissue(Op* op) {
 
 void UringBackend::Flush() {
   IssueHeldLarge();
+  // CQEs posted while io_uring_enter runs are the reads it completed inline: their bytes were
+  // cached. (An async completion landing meanwhile is counted too; it only blurs the average.)
+  const uint32_t tail = ring_->CqTail();
   SubmitNow();  // one io_uring_enter per batch (none when the batch went elsewhere)
+  share_.RecordBatch(std::exchange(small_reads_issued_, 0), ring_->CqTail() - tail);
 }
 
-void UringBackend::DelegatedDone(Op* /*op*/) { large_delegated_--; }
+void UringBackend::DelegatedDone(Op* op) {
+  if ((op->engine_flags & kEngineFlagSmallRead) != 0) {
+    share_.Delivered();
+  } else {
+    large_delegated_--;
+  }
+}
 
 void UringBackend::Cancel(Op* op) {
   if (shut_down_) return;

@@ -10,12 +10,14 @@
 
 #include "core/backend.h"
 #include "core/fault_injector.h"
+#include "linux/small_read_share.h"
 #include "linux/uring_ring.h"
 
 namespace tpio::uring {
 
 // Op::engine_flags bits of this engine.
 constexpr uint8_t kEngineFlagLarge = 1;  // a large transfer accepted onto the ring (IsLargeTransfer)
+constexpr uint8_t kEngineFlagSmallRead = 2;  // a small read handed to the workers (SmallReadShare)
 
 // Creates the engine for one port. Null with `error` set ("io_uring_setup failed: EPERM (...)")
 // when io_uring cannot be used here; `backend: 'auto'` then falls back to worker threads.
@@ -76,6 +78,8 @@ class UringBackend final : public Backend {
   size_t large_in_flight_ = 0;
   Op* held_large_ = nullptr;
   size_t large_delegated_ = 0;
+  SmallReadShare share_{SmallReadShare::ConfiguredShare()};
+  uint32_t small_reads_issued_ = 0;  // small reads put on the ring since the last Flush()
   FaultInjector faults_;         // test-only (TPIO_FAULTS refuse=): cuts submit calls short
   uint32_t max_per_wake_;        // bound on CQEs handled per loop wake-up
   bool usable_[256] = {};        // opcode -> may be issued (probe + kernel gates), cached

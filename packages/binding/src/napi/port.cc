@@ -129,8 +129,10 @@ void Port::Submit(napi_env env, uint32_t count, const napi_value* views) {
     }
   }
   if (before == 0 && in_flight_ > 0) SetActive(true);
-  backend_->Flush();
+  // The workers' share first: they start copying while the engine's own flush (io_uring_enter,
+  // which copies cached data inline on this thread) runs.
   if (used_fallback) fallback_->Flush();
+  backend_->Flush();
   // Early failures go through the normal completion path, on the next loop turn.
   if (failed_early) uv_async_send(&async_);
 }

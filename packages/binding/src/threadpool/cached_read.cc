@@ -50,6 +50,9 @@ int64_t ReadNowait(int fd, void* data, size_t length, int64_t position) {
 
 bool IsCachedReadCandidate(const Op& op) {
   if (op.kind != OpKind::kRead || op.position < 0 || op.length >= kLargeTransfer) return false;
+  // An op another engine handed over so that a worker copies it (the io_uring engine's share of
+  // small reads) goes to a worker: this thread already copies its own part.
+  if ((op.engine_flags & kOpFlagDelegated) != 0) return false;
   // Test builds plan simulated interruptions on an op (TPIO_FAULTS); the worker's retry loop takes them.
   return op.interrupts == 0 && Enabled() && g_supported.load(std::memory_order_relaxed);
 }
