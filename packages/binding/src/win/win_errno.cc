@@ -19,7 +19,7 @@ constexpr Mapping kTable[] = {
     {2, uv::kEnoent},          // ERROR_FILE_NOT_FOUND
     {3, uv::kEnoent},          // ERROR_PATH_NOT_FOUND
     {4, uv::kEmfile},          // ERROR_TOO_MANY_OPEN_FILES
-    {5, uv::kEacces},          // ERROR_ACCESS_DENIED
+    {5, uv::kEperm},           // ERROR_ACCESS_DENIED (libuv: EPERM, as node reports a denied open)
     {6, uv::kEbadf},           // ERROR_INVALID_HANDLE
     {8, uv::kEnomem},          // ERROR_NOT_ENOUGH_MEMORY
     {13, uv::kEinval},         // ERROR_INVALID_DATA

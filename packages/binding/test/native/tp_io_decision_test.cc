@@ -127,7 +127,7 @@ void TestErrnoTable() {
   CHECK_EQ(TranslateWin32Error(0), 0);
   CHECK_EQ(TranslateWin32Error(2), -4058);     // ENOENT
   CHECK_EQ(TranslateWin32Error(3), -4058);     // ENOENT
-  CHECK_EQ(TranslateWin32Error(5), -4092);     // EACCES, as libuv maps ERROR_ACCESS_DENIED
+  CHECK_EQ(TranslateWin32Error(5), -4048);     // EPERM, as libuv maps ERROR_ACCESS_DENIED
   CHECK_EQ(TranslateWin32Error(6), -4083);     // EBADF
   CHECK_EQ(TranslateWin32Error(80), -4075);    // EEXIST
   CHECK_EQ(TranslateWin32Error(183), -4075);   // EEXIST
