@@ -194,6 +194,48 @@ describeEachBackend(usableBackends(), (backend) => {
       }
       expect(fs.readFileSync(a, 'utf8')).toBe(fs.readFileSync(b, 'utf8'));
     });
+
+    // Found by test/differential.test.ts: where an append leaves the position when later calls
+    // move the end of the file, or write nothing.
+    it('keeps the position an append left while later calls move the end, as node does (a+)', async () => {
+      const a = dir.file('append-end-a', '');
+      const b = dir.file('append-end-b', '');
+      const steps: ((h: fs.promises.FileHandle) => Promise<unknown>)[] = [
+        (h) => h.write('', null), // writes nothing: the position stays at 0
+        (h) => h.writev([Buffer.from('0')], 0), // appended, the position does not move
+        (h) => h.read(Buffer.alloc(4), 0, 4, null), // from 0: '0'
+        (h) => h.writeFile('ab'), // appended: the position is now the end (3)
+        (h) => h.write('c', 0), // appended without moving the position
+        (h) => h.read(Buffer.alloc(4), 0, 4, null), // from 3: 'c'
+        (h) => h.appendFile('de'), // the position is the end again (6)
+        (h) => h.truncate(9), // the end moves, the position stays at 6
+        (h) => h.readFile('latin1'), // from 6: three zeros
+        (h) => h.write('x', -2), // appended; POSIX: at the position, which moves; Windows: it stays
+        (h) => h.read(Buffer.alloc(4), 0, 4, null), // POSIX: nothing; Windows: from 9, 'x'
+      ];
+      const ours = await open(a, 'a+');
+      const theirs = await fsp.open(b, 'a+');
+      for (const step of steps) await expectSameOutcome(step(ours as never), step(theirs));
+      await ours.close();
+      await theirs.close();
+      expect(fs.readFileSync(a, 'latin1')).toBe('0abcde\0\0\0x');
+      expect(fs.readFileSync(b, 'latin1')).toBe('0abcde\0\0\0x');
+    });
+
+    it('readFile at the end still reads, so a write-only handle fails with EBADF as node\'s does', async () => {
+      const a = dir.file('wo-a', '');
+      const b = dir.file('wo-b', '');
+      const ours = await open(a, 'w');
+      const theirs = await fsp.open(b, 'w');
+      for (const step of [(h: fs.promises.FileHandle) => h.writeFile('x'), (h: fs.promises.FileHandle) => h.readFile()]) {
+        await expectSameOutcome(step(ours as never), step(theirs));
+      }
+      await ours.close();
+      await theirs.close();
+      await using readable = await open(a, 'r');
+      await readable.read(Buffer.alloc(1), 0, 1, null);
+      expect(await readable.readFile('utf8')).toBe('');
+    });
   });
 
   describe('readv / writev', () => {
@@ -211,11 +253,23 @@ describeEachBackend(usableBackends(), (backend) => {
         (h) => h.readv([Buffer.alloc(2), Buffer.alloc(10)], 0),
         (h) => h.readv([Buffer.alloc(3)]),
         (h) => h.readv(null as never),
+        (h) => h.readv([]), // EINVAL, from libuv in node
       ];
       for (const call of calls) await expectSameOutcome(call(ours as never), call(theirs));
       await ours.close();
       await theirs.close();
       expect(fs.readFileSync(a)).toEqual(fs.readFileSync(b));
+    });
+
+    it("name the syscall as node's errors do: read and write", async () => {
+      const readOnly = await open(file, 'r');
+      const writeOnly = await open(join(dir.path, 'vec-write-only'), 'w');
+      await expect(readOnly.writev([Buffer.from('a'), Buffer.from('b')], 0)).rejects.toMatchObject({ code: 'EBADF', syscall: 'write', message: 'EBADF: bad file descriptor, write' });
+      await expect(writeOnly.readv([Buffer.alloc(1)], 0)).rejects.toMatchObject({ code: 'EBADF', syscall: 'read', message: 'EBADF: bad file descriptor, read' });
+      await readOnly.close();
+      await writeOnly.close();
+      // A closed handle's error names the method, as node's does.
+      await expect(readOnly.readv([Buffer.alloc(1)])).rejects.toMatchObject({ code: 'EBADF', syscall: 'readv' });
     });
   });
 
@@ -255,6 +309,14 @@ describeEachBackend(usableBackends(), (backend) => {
       await ours.close();
       await theirs.close();
       expect(fs.readFileSync(a)).toEqual(fs.readFileSync(b));
+    });
+
+    it('sync and datasync on a read-only handle settle as node\'s (Windows refuses them: EPERM)', async () => {
+      await using ours = await open(file, 'r');
+      const theirs = await fsp.open(file, 'r');
+      await expectSameOutcome(ours.sync(), theirs.sync());
+      await expectSameOutcome(ours.datasync(), theirs.datasync());
+      await theirs.close();
     });
   });
 

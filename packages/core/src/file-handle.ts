@@ -8,7 +8,7 @@ import type { Interface } from 'node:readline';
 import type { Io, Port } from '@tpio/binding';
 import { systemError } from '@tpio/binding/errors';
 import { validateInteger } from '@tpio/binding/validate';
-import { Call, Operation, Shape, kCheckOpen, kIo, kPosition, kReadAt, kSubmit, kWriteAt, promiseFor, settledValue } from './operation.js';
+import { Call, Operation, Shape, errorSyscall, kCheckOpen, kIo, kPosition, kReadAt, kSubmit, kWriteAt, promiseFor, settledValue } from './operation.js';
 import { closedError, readOperation, vectoredOperation, writeOperation } from './read-write-arguments.js';
 import { chunks, type ChunksOptions } from './chunks.js';
 import { readMany, type ReadManyOptions, type ReadManyResult, type ReadRange } from './read-many.js';
@@ -20,7 +20,7 @@ import { getOptions } from './options.js';
 import { FileHandleStreams } from './file-handle-streams.js';
 import { closeOnCollect, forgetOnCollect } from './close-on-collect.js';
 import { submitOperation } from './submit-operation.js';
-import { TrackedPosition } from './tracked-position.js';
+import { TrackedPosition, positionUnknown } from './tracked-position.js';
 import { MetadataCalls, fdMetadataCalls, type FdCall } from './fd-metadata.js';
 import type { FileReadOptions, FileReadParams, FileReadResult, FileWriteResult } from './read-write-results.js';
 
@@ -61,7 +61,7 @@ export class FileHandle extends FileHandleStreams {
   static #onCompletion(handle: FileHandle, operation: Operation, result: number, bytes: number): void {
     handle.#position.settle(operation, bytes);
     if (operation.sink !== undefined) operation.sink.complete(operation, result, bytes);
-    else if (result < 0) operation.reject!(systemError(result, { syscall: operation.syscall }));
+    else if (result < 0) operation.reject!(systemError(result, { syscall: errorSyscall(operation) }));
     else operation.resolve!(settledValue(operation, bytes));
     handle.#listeners.push(operation, result, bytes);
   }
@@ -180,6 +180,7 @@ export class FileHandle extends FileHandleStreams {
       validateInteger(len, 'len');
       const operation = new Operation(Call.ftruncate, Shape.none, 'ftruncate');
       operation.length = Math.max(0, len);
+      if (this.#position.value === positionUnknown) return this.#findEnd().then(() => this.#issue(operation));
       return this.#issue(operation);
     } catch (error) {
       return Promise.reject(error);
@@ -393,11 +394,15 @@ export class FileHandle extends FileHandleStreams {
   /** Issues a read/write at `position` (-1: the tracked position; see TrackedPosition.place). */
   #issueAt<T>(operation: Operation, position: number | bigint, length: number): Promise<T> {
     if (this.#position.place(operation, position, length)) return this.#issue(operation);
-    // After an append the descriptor's position is the end of the file: find it, then place again.
-    return this.stat({ bigint: false }).then((stats) => {
-      this.#position.foundEnd(stats.size);
-      return this.#issueAt<T>(operation, position, length);
-    });
+    return this.#findEnd().then(() => this.#issueAt<T>(operation, position, length));
+  }
+
+  /**
+   * After an append the descriptor's position is the end of the file as the append left it: find
+   * it (fstat) before anything that needs it, or that moves the end, is issued.
+   */
+  #findEnd(): Promise<void> {
+    return this.stat({ bigint: false }).then((stats) => this.#position.foundEnd(stats.size));
   }
 
   #issue<T>(operation: Operation): Promise<T> {

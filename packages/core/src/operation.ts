@@ -138,6 +138,19 @@ export function settledValue(operation: Operation, bytes: number): unknown {
   }
 }
 
+/**
+ * The syscall an operation's OS error names. node's readv and writev are libuv's read and write
+ * requests over several buffers, so their errors say `read` and `write` (a closed handle's error
+ * still names the method, as node's does).
+ */
+export function errorSyscall(operation: Operation): string {
+  switch (operation.call) {
+    case Call.readv: return 'read';
+    case Call.writev: return 'write';
+    default: return operation.syscall;
+  }
+}
+
 let pending: Operation;
 function executor(resolve: (value: any) => void, reject: (error: unknown) => void): void {
   pending.resolve = resolve;

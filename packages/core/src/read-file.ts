@@ -143,14 +143,16 @@ export async function readFileHandle(handle: FileHandle, options: { encoding?: B
   checkAborted(signal);
   const size = (stats.mode & S_IFMT) === S_IFREG ? stats.size : 0;
   if (size > kIoMaxLength) throw fileTooLarge(size);
+  let position = handle[kPosition].value;
+  if (position === positionUnknown) position = size; // after an append: at the end
   let result: Buffer;
-  if (size === 0) {
+  if (position >= size) {
+    // A size fstat cannot tell (pipes, /proc), or nothing left: read on to the end in pieces. Like
+    // node's, this issues a read even at the end, so a handle not open for reading fails (EBADF).
     result = await readUnknownSize(handle, signal);
   } else {
-    let position = handle[kPosition].value;
-    if (position === positionUnknown) position = size; // after an append: at the end
-    const buffer = Buffer.allocUnsafeSlow(Math.max(0, size - position));
-    const bytes = buffer.length === 0 ? 0 : await readKnownSize(handle, buffer, position, signal);
+    const buffer = Buffer.allocUnsafeSlow(size - position);
+    const bytes = await readKnownSize(handle, buffer, position, signal);
     handle[kPosition].value = position + bytes;
     result = bytes === buffer.length ? buffer : buffer.subarray(0, bytes);
   }

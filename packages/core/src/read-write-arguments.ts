@@ -159,12 +159,17 @@ export function writeOperation(buffer: unknown, offset: unknown, length: unknown
 
 /**
  * readv/writev: one operation over several buffers at `position` (-1: the handle's position), or
- * node's result without I/O for a writev of no buffers.
+ * node's outcome without I/O for no buffers: a writev of nothing succeeds, a readv of nothing fails
+ * with EINVAL.
  */
 export function vectoredOperation(syscall: 'readv' | 'writev', buffers: unknown, position: unknown): Operation | { bytesWritten: 0; buffers: readonly ArrayBufferView[] } {
   validateBufferArray(buffers);
   const writing = syscall === 'writev';
-  if (writing && buffers.length === 0) return { __proto__: null, bytesWritten: 0, buffers } as { bytesWritten: 0; buffers: readonly ArrayBufferView[] };
+  if (buffers.length === 0) {
+    if (writing) return { __proto__: null, bytesWritten: 0, buffers } as { bytesWritten: 0; buffers: readonly ArrayBufferView[] };
+    // node reads no buffers through libuv, whose uv_fs_read refuses an empty list with EINVAL.
+    throw systemError(errnoOf('EINVAL'), { syscall: 'read' });
+  }
   const operation = writing ? new Operation(Call.writev, Shape.writev, 'writev') : new Operation(Call.readv, Shape.readv, 'readv');
   operation.buffers = buffers;
   operation.length = totalLength(buffers);

@@ -23,16 +23,21 @@ export class TrackedPosition {
    * Sets `operation.position` for a transfer of `length` bytes at `position`: an explicit offset,
    * -1 for the tracked position (reserving `length` bytes), or positionHere (Windows: at the
    * tracked position without moving it). False when the position is unknown after an append:
-   * find the end of the file (`value`), then place the operation again.
+   * find the end of the file (`value`), then place the operation again. A write at an explicit
+   * position waits for that too: in append mode the kernel appends it without moving the
+   * descriptor's position, so the end found after it would be past the position the append left.
    */
   place(operation: Operation, position: number | bigint, length: number): boolean {
     const moves = position !== positionHere;
     if (!moves) position = -1;
     if (position !== -1) {
+      if (this.value === positionUnknown && operation.call !== Call.read && operation.call !== Call.readv) return false;
       operation.position = position;
     } else if (this.append && operation.call !== Call.read && operation.call !== Call.readv) {
       operation.position = -1; // the kernel appends; the descriptor's position is now the end
-      this.value = positionUnknown;
+      // ...unless nothing was written (a write of 0 bytes leaves the position where it was), or
+      // the write was at positionHere, which libuv issues without moving the file pointer.
+      if (length > 0 && moves) this.value = positionUnknown;
     } else if (this.value === positionUnknown) {
       return false;
     } else if (!moves) {
