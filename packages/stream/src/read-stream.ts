@@ -256,8 +256,9 @@ class ReadStream extends Readable {
    * one-read-at-a-time stream would, so `read()` and the buffer look the same), then tops up.
    */
   #deliver(): void {
-    if (this.destroyed) return;
-    while (this.#wanting && !this.#pushedEnd) {
+    // A consumer may destroy the stream in a 'data' listener, inside push(): stop there, as node's
+    // stream, which pushes its end only on a later _read, never emits 'end' after that.
+    while (this.#wanting && !this.#pushedEnd && !this.destroyed) {
       const head = this.#queue[0];
       if (head === undefined) {
         if (this.#issued >= this.#total || this.readableHighWaterMark === 0) this.#pushEnd();

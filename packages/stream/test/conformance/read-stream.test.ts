@@ -192,6 +192,17 @@ describeEachBackend(usableBackends(), (backend) => {
         });
       });
     });
+    // Found by random-options.test.ts: the last chunk's 'data' listener destroys the stream.
+    for (const [name, options] of [['one byte', { end: 0 }], ['the last of three chunks', { start: fileSize - 2500, highWaterMark: 1000 }]] as const) {
+      it(`destroy() in the 'data' listener of the last chunk (${name}): no 'end', as node`, async () => {
+        await same((api) => {
+          const stream = api.createReadStream(file, options);
+          return recordRead(stream, () => {
+            if (stream.bytesRead === (options.end ?? fileSize - 1) - (options.start ?? 0) + 1) stream.destroy();
+          });
+        });
+      });
+    }
     it('destroy(error) during reads', async () => {
       await same((api) => {
         const stream = api.createReadStream(file, { highWaterMark: 1000 });
