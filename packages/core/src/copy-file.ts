@@ -163,6 +163,11 @@ function normalizeOptions(modeOrOptions: number | CopyFileOptions | undefined): 
   return modeOrOptions;
 }
 
+/** Whether `path` names an existing directory (false when it names nothing). */
+function isDirectory(path: string | Buffer): Promise<boolean> {
+  return fsPromises.stat(path).then((stats) => stats.isDirectory(), () => false);
+}
+
 async function openTarget(port: Port, dest: string | Buffer, exclusive: boolean, mode: number): Promise<{ fd: number; created: boolean }> {
   const flags = constants.O_WRONLY | constants.O_CREAT;
   // O_EXCL first: a new destination needs no same-file check and no truncate (one round trip less).
@@ -180,8 +185,9 @@ async function copyOpen(port: Port, src: string | Buffer, dest: string | Buffer,
   const sourceStats = await source.stat();
   checkAborted(options.signal);
   // libuv on Windows copies with CopyFileW, which refuses a directory (ERROR_ACCESS_DENIED: EPERM)
-  // before the destination exists; on POSIX the copy itself fails later (EISDIR).
-  if (process.platform === 'win32' && sourceStats.isDirectory()) throw systemError(errnoOf('EPERM'), { syscall: 'copyfile' });
+  // as the source before the destination exists, and as the destination too, where opening it for
+  // writing could succeed (Wine) or fail otherwise. On POSIX the copy itself fails later (EISDIR).
+  if (process.platform === 'win32' && (sourceStats.isDirectory() || (await isDirectory(dest)))) throw systemError(errnoOf('EPERM'), { syscall: 'copyfile' });
   const wantedMode = sourceStats.mode & 0o7777;
   const { fd, created } = await openTarget(port, dest, (mode & constants.COPYFILE_EXCL) !== 0, sourceStats.mode);
   const target = new FileHandle(fd, port, false);

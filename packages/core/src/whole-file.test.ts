@@ -173,6 +173,11 @@ describeEachBackend(usableBackends(), (backend) => {
         const d: [string, string][] = [[join(dir.path, 'd-a'), 'F'], [join(dir.path, 'd-b'), 'F']];
         await expectSameOutcome(cp(dir.path, join(dir.path, 'd-a')), fsp.copyFile(dir.path, join(dir.path, 'd-b')), d);
         expect(fs.existsSync(join(dir.path, 'd-a'))).toBe(fs.existsSync(join(dir.path, 'd-b')));
+        // A directory as the destination (Windows: EPERM from CopyFileW; found by the differential
+        // test under Wine, where opening the directory for writing succeeded), empty source or not.
+        const emptySource = dir.file('empty-source', '');
+        await expectSameOutcome(cp(emptySource, dir.path), fsp.copyFile(emptySource, dir.path));
+        await expectSameOutcome(cp(path, dir.path), fsp.copyFile(path, dir.path));
       });
     }
 

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { usableBackends } from '@tpio/binding';
 import { describeEachBackend } from '@tpio/vitest-config/backends';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
-import { open } from '../src/index.js';
+import { appendFile, copyFile, open, readFile, stat, writeFile } from '../src/index.js';
 import { outcome, useBackend } from './helpers.js';
 
 // Under Wine a run costs ~20x more; the property still covers every call kind there.
@@ -192,6 +192,61 @@ const call: fc.Arbitrary<Call> = fc.oneof(
 
 const flags = fc.constantFrom('r', 'r+', 'w', 'w+', 'a', 'a+', 'as+', 'rs+');
 
+/** The whole-file helpers: tpio's, or fs.promises'. */
+interface WholeFileApi {
+  readFile: typeof fs.promises.readFile;
+  writeFile: typeof fs.promises.writeFile;
+  appendFile: typeof fs.promises.appendFile;
+  copyFile: typeof fs.promises.copyFile;
+  stat: typeof fs.promises.stat;
+}
+const tpioWholeFile = { readFile, writeFile, appendFile, copyFile, stat } as unknown as WholeFileApi;
+
+/** One call of a whole-file helper on the files named `a` and `b` in a folder of its own. */
+interface WholeFileCall {
+  name: string;
+  run(api: WholeFileApi, folder: string): Promise<unknown>;
+}
+
+const fileName = fc.constantFrom('a', 'b', 'missing', '.', 'a/not-a-folder');
+const writeData = fc.oneof(
+  text,
+  fc.uint8Array({ maxLength: 3_000 }).map((bytes) => Buffer.from(bytes)),
+  fc.uint8Array({ maxLength: 64 }).map((bytes) => new Uint16Array(bytes.buffer.slice(0, bytes.length & ~1))),
+  fc.array(text, { maxLength: 4 }),
+  fc.constantFrom<unknown>(42, null, { toString: () => 'object' }),
+);
+const fileFlag = fc.constantFrom<unknown>(undefined, 'r', 'r+', 'w', 'wx', 'a', 'ax', 'as', 'w+', 'nope');
+const wholeFileCall: fc.Arbitrary<WholeFileCall> = fc.oneof(
+  fc.record({ name: fileName, encoding, flag: fileFlag, asString: fc.boolean() }).map(({ name, encoding, flag, asString }): WholeFileCall => ({
+    name: `readFile(${name}, ${asString ? String(encoding) : `{ encoding: ${String(encoding)}, flag: ${String(flag)} }`})`,
+    async run(api, folder) {
+      return comparable(await api.readFile(join(folder, name), (asString ? encoding : { encoding, flag }) as never));
+    },
+  })),
+  fc.record({ name: fileName, data: writeData, encoding, flag: fileFlag, mode: fc.constantFrom<unknown>(undefined, 0o600, '644', -1), append: fc.boolean(), flush: fc.boolean() }).map(
+    ({ name, data, encoding, flag, mode, append, flush }): WholeFileCall => ({
+      name: `${append ? 'appendFile' : 'writeFile'}(${name}, ${Array.isArray(data) ? `[${data.length} strings]` : typeof data === 'string' ? JSON.stringify(data) : String((data as { constructor?: { name: string } })?.constructor?.name)}, { encoding: ${String(encoding)}, flag: ${String(flag)}, mode: ${String(mode)}, flush: ${flush} })`,
+      async run(api, folder) {
+        const method = append ? api.appendFile : api.writeFile;
+        return comparable(await method(join(folder, name), data as never, { encoding, flag, mode, flush } as never));
+      },
+    }),
+  ),
+  fc.record({ from: fileName, to: fileName, mode: fc.constantFrom<unknown>(undefined, 0, fs.constants.COPYFILE_EXCL, fs.constants.COPYFILE_FICLONE, 8, 'x') }).map(({ from, to, mode }): WholeFileCall => ({
+    name: `copyFile(${from}, ${to}, ${String(mode)})`,
+    async run(api, folder) {
+      return comparable(await api.copyFile(join(folder, from), join(folder, to), mode as never));
+    },
+  })),
+  fileName.map((name): WholeFileCall => ({
+    name: `stat(${name})`,
+    async run(api, folder) {
+      return comparable(await api.stat(join(folder, name)));
+    },
+  })),
+);
+
 describeEachBackend(usableBackends(), (backend) => {
   useBackend(backend);
   const dir = useTempDir('tpio-diff-');
@@ -228,6 +283,30 @@ describeEachBackend(usableBackends(), (backend) => {
         { numRuns: runs, seed },
       );
       expect(calls).toBeGreaterThan(runs);
+    }, 300_000);
+
+    it(`readFile, writeFile, appendFile, copyFile and stat settle as fs.promises' do (${runs} sequences)`, async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.uint8Array({ maxLength: 2_000 }), fc.array(wholeFileCall, { minLength: 1, maxLength: 8 }), async (content, sequence) => {
+          run++;
+          const folders = [join(dir.path, `ours-${run}`), join(dir.path, `theirs-${run}`)] as const;
+          for (const folder of folders) {
+            fs.mkdirSync(folder);
+            fs.writeFileSync(join(folder, 'a'), content);
+          }
+          for (const [index, step] of sequence.entries()) {
+            const a = await outcome(() => step.run(tpioWholeFile, folders[0]), [[folders[0], '<dir>']]);
+            const b = await outcome(() => step.run(fs.promises, folders[1]), [[folders[1], '<dir>']]);
+            expect(a, `call ${index}: ${step.name}`).toEqual(b);
+          }
+          for (const name of ['a', 'b']) {
+            const read = (folder: string) => (fs.existsSync(join(folder, name)) ? fs.readFileSync(join(folder, name)).toString('hex') : 'absent');
+            expect(read(folders[0]), `${name} after ${sequence.map((s) => s.name).join('; ')}`).toBe(read(folders[1]));
+          }
+          for (const folder of folders) fs.rmSync(folder, { recursive: true });
+        }),
+        { numRuns: runs, seed },
+      );
     }, 300_000);
   });
 });
