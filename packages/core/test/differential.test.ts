@@ -7,7 +7,9 @@
 // position moved by reads and writes without a position, then used by readFile, writeFile, readv;
 // append mode; truncate behind the position; bigint and out-of-range positions; wrong offsets and
 // lengths in between. A batch of positioned reads is also issued at once (tpio's real concurrency),
-// compared with node's answers to the same reads.
+// compared with node's answers to the same reads. A second property does the same for the
+// whole-file helpers (readFile, writeFile, appendFile, copyFile, stat) against fs.promises, on
+// files, missing names and directories.
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
