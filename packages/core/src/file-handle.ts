@@ -397,10 +397,7 @@ export class FileHandle extends FileHandleStreams {
     return this.#findEnd().then(() => this.#issueAt<T>(operation, position, length));
   }
 
-  /**
-   * After an append the descriptor's position is the end of the file as the append left it: find
-   * it (fstat) before anything that needs it, or that moves the end, is issued.
-   */
+  /** After an append, finds the end it left (fstat) before anything that uses or moves it is issued. */
   #findEnd(): Promise<void> {
     return this.stat({ bigint: false }).then((stats) => this.#position.foundEnd(stats.size));
   }

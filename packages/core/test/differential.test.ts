@@ -21,8 +21,7 @@ import { useTempDir } from '@tpio/vitest-config/fixtures';
 import { appendFile, copyFile, open, readFile, stat, writeFile } from '../src/index.js';
 import { outcome, useBackend } from './helpers.js';
 
-// Under Wine a run costs ~20x more; the property still covers every call kind there.
-const runs = Number(process.env.TPIO_DIFF_RUNS ?? (process.platform === 'win32' ? 25 : 150));
+const runs = Number(process.env.TPIO_DIFF_RUNS ?? 150);
 const seed = Number(process.env.TPIO_DIFF_SEED ?? 20261123);
 
 /** Any handle with fs.promises.FileHandle's surface (ours, or node's). */

@@ -16,7 +16,7 @@ import { useTempDir } from '@tpio/vitest-config/fixtures';
 import { currentPort, open, type FileHandle } from '../src/index.js';
 import { useBackend } from './helpers.js';
 
-const runs = Number(process.env.TPIO_DIFF_RUNS ?? (process.platform === 'win32' ? 25 : 100));
+const runs = Number(process.env.TPIO_DIFF_RUNS ?? 100);
 const seed = Number(process.env.TPIO_DIFF_SEED ?? 20261123);
 
 /** What node's read stream yields for these options, as hex chunks. */
