@@ -201,7 +201,7 @@ describeEachBackend(usableBackends(), (backend) => {
       const a = dir.file('append-end-a', '');
       const b = dir.file('append-end-b', '');
       const steps: ((h: fs.promises.FileHandle) => Promise<unknown>)[] = [
-        (h) => h.write('', null), // writes nothing: the position stays at 0
+        (h) => h.write('', null), // writes nothing: the position stays at 0 (the end, here)
         (h) => h.writev([Buffer.from('0')], 0), // appended, the position does not move
         (h) => h.read(Buffer.alloc(4), 0, 4, null), // from 0: '0'
         (h) => h.writeFile('ab'), // appended: the position is now the end (3)

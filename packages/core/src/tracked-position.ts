@@ -35,9 +35,10 @@ export class TrackedPosition {
       operation.position = position;
     } else if (this.append && operation.call !== Call.read && operation.call !== Call.readv) {
       operation.position = -1; // the kernel appends; the descriptor's position is now the end
-      // ...unless nothing was written (a write of 0 bytes leaves the position where it was), or
-      // the write was at positionHere, which libuv issues without moving the file pointer.
-      if (length > 0 && moves) this.value = positionUnknown;
+      // ...unless the write was at positionHere, which libuv issues without moving the file
+      // pointer, or wrote nothing on POSIX, where a write of 0 bytes leaves the position alone
+      // (on Windows node's append of 0 bytes moves the pointer to the end: seen under Wine).
+      if (moves && (length > 0 || process.platform === 'win32')) this.value = positionUnknown;
     } else if (this.value === positionUnknown) {
       return false;
     } else if (!moves) {
