@@ -185,11 +185,13 @@ async function copyOpen(port: Port, src: string | Buffer, dest: string | Buffer,
   const sourceStats = await source.stat();
   checkAborted(options.signal);
   // libuv on Windows copies with CopyFileW, which refuses a directory (ERROR_ACCESS_DENIED: EPERM)
-  // as the source before the destination exists, and as the destination too, where opening it for
-  // writing could succeed (Wine) or fail otherwise. On POSIX the copy itself fails later (EISDIR).
-  if (process.platform === 'win32' && (sourceStats.isDirectory() || (await isDirectory(dest)))) throw systemError(errnoOf('EPERM'), { syscall: 'copyfile' });
+  // as the source before the destination exists, and as the destination too (unless COPYFILE_EXCL
+  // finds it exists first: EEXIST), where opening it for writing could succeed (Wine) or fail
+  // otherwise. On POSIX the copy itself fails later (EISDIR).
+  const exclusive = (mode & constants.COPYFILE_EXCL) !== 0;
+  if (process.platform === 'win32' && (sourceStats.isDirectory() || (!exclusive && (await isDirectory(dest))))) throw systemError(errnoOf('EPERM'), { syscall: 'copyfile' });
   const wantedMode = sourceStats.mode & 0o7777;
-  const { fd, created } = await openTarget(port, dest, (mode & constants.COPYFILE_EXCL) !== 0, sourceStats.mode);
+  const { fd, created } = await openTarget(port, dest, exclusive, sourceStats.mode);
   const target = new FileHandle(fd, port, false);
   opened.push(target);
   // A created file has the source's mode less the umask: check it alongside the copy.

@@ -178,6 +178,7 @@ describeEachBackend(usableBackends(), (backend) => {
         const emptySource = dir.file('empty-source', '');
         await expectSameOutcome(cp(emptySource, dir.path), fsp.copyFile(emptySource, dir.path));
         await expectSameOutcome(cp(path, dir.path), fsp.copyFile(path, dir.path));
+        await expectSameOutcome(cp(path, dir.path, fs.constants.COPYFILE_EXCL), fsp.copyFile(path, dir.path, fs.constants.COPYFILE_EXCL));
       });
     }
 
