@@ -20,7 +20,7 @@ import { getOptions } from './options.js';
 import { FileHandleStreams } from './file-handle-streams.js';
 import { closeOnCollect, forgetOnCollect } from './close-on-collect.js';
 import { submitOperation } from './submit-operation.js';
-import { TrackedPosition, positionUnknown } from './tracked-position.js';
+import { TrackedPosition } from './tracked-position.js';
 import { MetadataCalls, fdMetadataCalls, type FdCall } from './fd-metadata.js';
 import type { FileReadOptions, FileReadParams, FileReadResult, FileWriteResult } from './read-write-results.js';
 
@@ -180,7 +180,7 @@ export class FileHandle extends FileHandleStreams {
       validateInteger(len, 'len');
       const operation = new Operation(Call.ftruncate, Shape.none, 'ftruncate');
       operation.length = Math.max(0, len);
-      if (this.#position.value === positionUnknown) return this.#findEnd().then(() => this.#issue(operation));
+      if (this.#position.waitsForEnd(operation)) return this.#findEnd().then(() => this.#issue(operation));
       return this.#issue(operation);
     } catch (error) {
       return Promise.reject(error);

@@ -24,14 +24,13 @@ export class TrackedPosition {
    * -1 for the tracked position (reserving `length` bytes), or positionHere (Windows: at the
    * tracked position without moving it). False when the position is unknown after an append:
    * find the end of the file (`value`), then place the operation again. A write at an explicit
-   * position waits for that too: in append mode the kernel appends it without moving the
-   * descriptor's position, so the end found after it would be past the position the append left.
+   * position waits for that too (see waitsForEnd).
    */
   place(operation: Operation, position: number | bigint, length: number): boolean {
     const moves = position !== positionHere;
     if (!moves) position = -1;
     if (position !== -1) {
-      if (this.value === positionUnknown && operation.call !== Call.read && operation.call !== Call.readv) return false;
+      if (this.waitsForEnd(operation)) return false;
       operation.position = position;
     } else if (this.append && operation.call !== Call.read && operation.call !== Call.readv) {
       operation.position = -1; // the kernel appends; the descriptor's position is now the end
@@ -49,6 +48,15 @@ export class TrackedPosition {
       this.value += length;
     }
     return true;
+  }
+
+  /**
+   * Whether `operation` must wait until the end an append left is found: while the position is
+   * unknown, anything that moves the end (a write at an explicit position, which append mode
+   * appends without moving the descriptor's position, or a truncate) would move it first.
+   */
+  waitsForEnd(operation: Operation): boolean {
+    return this.value === positionUnknown && operation.call !== Call.read && operation.call !== Call.readv;
   }
 
   /** The end of the file, found with fstat after an append, unless a later operation set the position already. */
