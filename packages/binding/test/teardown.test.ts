@@ -6,14 +6,14 @@ import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { describeEachBackend } from '@tpio/vitest-config/backends';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
-import { runChild } from '@tpio/vitest-config/child';
+import { runNodeChild } from '@tpio/vitest-config/child';
 import { usableBackends } from '../lib/index.js';
 
 const workerUrl = new URL('./fixtures/worker-reads.mjs', import.meta.url);
 const childPath = fileURLToPath(new URL('./fixtures/child.mjs', import.meta.url));
 
 /** A scenario of fixtures/child.mjs in its own process; one still running after 30 s fails with a diagnosis. */
-const scenario = (name: string, backend: string, path: string) => runChild(process.execPath, [childPath, name, backend, path], { timeout: 30_000 });
+const scenario = (name: string, backend: string, path: string) => runNodeChild([childPath, name, backend, path], { timeout: 30_000 });
 
 describeEachBackend(usableBackends(), (backend) => {
   const dir = useTempDir();

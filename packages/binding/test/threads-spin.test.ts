@@ -5,7 +5,7 @@
 
 import { expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { runChild } from '@tpio/vitest-config/child';
+import { runNodeChild } from '@tpio/vitest-config/child';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
 
 const child = fileURLToPath(new URL('./fixtures/spin-child.mjs', import.meta.url));
@@ -17,7 +17,7 @@ for (const spin of ['0', '1', '']) {
   it(`reads with gaps of every kind around the spin window (TPIO_THREADS_SPIN_US=${spin || 'default'}) all complete, with the right bytes`, async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, TPIO_THREADS_SPIN_US: spin };
     if (spin === '') delete env.TPIO_THREADS_SPIN_US;
-    const outcome = await runChild(process.execPath, [child, path, '3000'], { env, timeout: 60_000 });
+    const outcome = await runNodeChild([child, path, '3000'], { env, timeout: 60_000 });
     expect(outcome.stderr).toBe('');
     expect(outcome).toMatchObject({ status: 0, stdout: 'ok true\n' });
   }, 90_000);

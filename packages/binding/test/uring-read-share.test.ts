@@ -8,7 +8,7 @@
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runChild } from '@tpio/vitest-config/child';
+import { runNodeChild } from '@tpio/vitest-config/child';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
 import { createPort, usableBackends } from '../lib/index.js';
 import { errnoOf } from '../lib/errors.js';
@@ -23,7 +23,7 @@ describe.skipIf(!uring)('io_uring: small reads shared with the workers (skipped:
   readFileSync(path); // cached: the share needs reads that complete inside io_uring_enter
 
   async function share(depth: number, rounds: number, env: NodeJS.ProcessEnv = {}) {
-    const outcome = await runChild(process.execPath, [child, path, String(depth), String(rounds)], {
+    const outcome = await runNodeChild([child, path, String(depth), String(rounds)], {
       env: { ...process.env, ...env },
       timeout: 60_000,
     });

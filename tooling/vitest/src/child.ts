@@ -67,6 +67,22 @@ export function runChild(command: string, args: string[], options: ChildOptions 
   });
 }
 
+/**
+ * Node's flags for every test child. Node 20 can deadlock at exit (nodejs/node#54918, fixed upstream
+ * by nodejs/node#61963, which Node 20 does not have): the main thread waits in
+ * `NodePlatform::DrainTasks` for the platform's background tasks, while a TurboFan job on one of
+ * them waits in `CollectionBarrier::AwaitCollectionBackground` for the main thread to collect
+ * garbage. A child that runs hot JavaScript up to its exit hits it now and then: these are the
+ * stacks of the teardown child's rare "hang" (gdb, CI, 2026-11-23). With recompilation on the main
+ * thread there is no such background job, and what a child tests of tpio is unchanged.
+ */
+export const testChildNodeFlags: readonly string[] = ['--no-concurrent-recompilation'];
+
+/** {@link runChild} for a Node script: this Node, {@link testChildNodeFlags}, then `args`. */
+export function runNodeChild(args: string[], options: ChildOptions = {}): Promise<ChildOutcome> {
+  return runChild(process.execPath, [...testChildNodeFlags, ...args], options);
+}
+
 /** What each thread of `pid` is doing, from /proc (Linux) and, when installed, gdb. */
 export function describeProcess(pid: number): string {
   const lines = [`process ${pid} did not finish in time`];

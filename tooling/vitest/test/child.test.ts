@@ -1,7 +1,7 @@
 // runChild: output and status as spawnSync gives them, and a hung child diagnosed before it is killed.
 
 import { describe, expect, it } from 'vitest';
-import { ChildHangError, runChild, type ChildOptions } from '../src/child.js';
+import { ChildHangError, runChild, runNodeChild, testChildNodeFlags, type ChildOptions } from '../src/child.js';
 
 const node = process.execPath;
 
@@ -13,6 +13,13 @@ async function hangOf(args: string[], options: ChildOptions): Promise<ChildHangE
 }
 
 describe('runChild', () => {
+  it('runNodeChild runs this Node with the test children\'s flags (no background recompilation: nodejs/node#54918)', async () => {
+    const child = await runNodeChild(['-e', 'console.log(JSON.stringify(process.execArgv))']);
+    expect(child.status).toBe(0);
+    expect((JSON.parse(child.stdout) as string[]).slice(0, testChildNodeFlags.length)).toEqual([...testChildNodeFlags]);
+    expect(testChildNodeFlags).toContain('--no-concurrent-recompilation');
+  });
+
   it('collects the output and status of a child that ends', async () => {
     const child = await runChild(node, ['-e', 'console.log("out"); console.error("err"); process.exitCode = 3']);
     expect(child).toEqual({ status: 3, signal: null, stdout: 'out\n', stderr: 'err\n' });

@@ -9,14 +9,14 @@ import { expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { describeEachBackend } from '@tpio/vitest-config/backends';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
-import { runChild } from '@tpio/vitest-config/child';
+import { runNodeChild } from '@tpio/vitest-config/child';
 import { usableBackends } from '../../lib/index.js';
 
 const childPath = fileURLToPath(new URL('./fixtures/faults-child.mjs', import.meta.url));
 
 /** The fault child with TPIO_FAULTS=spec; one still running after 60 s fails with a diagnosis. */
 const faultChild = (spec: string, backend: string, path: string, dir: string) =>
-  runChild(process.execPath, [childPath, backend, path, dir], { timeout: 60_000, env: { ...process.env, TPIO_FAULTS: spec } });
+  runNodeChild([childPath, backend, path, dir], { timeout: 60_000, env: { ...process.env, TPIO_FAULTS: spec } });
 
 describeEachBackend(usableBackends(), (backend) => {
   const dir = useTempDir('tpio-rel-faults-');

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { errnoOf } from '../../lib/errors.js';
 import { describeEachBackend } from '@tpio/vitest-config/backends';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
-import { runChild as run } from '@tpio/vitest-config/child';
+import { runNodeChild } from '@tpio/vitest-config/child';
 import { usableBackends } from '../../lib/index.js';
 
 const workerUrl = new URL('./fixtures/worker-burst.mjs', import.meta.url);
@@ -20,7 +20,7 @@ const workersAtOnce = 10;
 
 /** The scenario in a child process; one still running after 120 s fails with a diagnosis. */
 const runChild = (args: string[], extraArgs: string[] = []) =>
-  run(process.execPath, [...extraArgs, childPath, ...args], { timeout: 120_000, probeSignal: 'SIGUSR2' });
+  runNodeChild([...extraArgs, childPath, ...args], { timeout: 120_000, probeSignal: 'SIGUSR2' });
 
 describeEachBackend(usableBackends(), (backend) => {
   const dir = useTempDir('tpio-rel-teardown-');
