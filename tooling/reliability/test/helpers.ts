@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { testChildNodeFlags } from '@tpio/vitest-config/child';
 
 export const reliabilityRoot = fileURLToPath(new URL('..', import.meta.url));
 export const repoRoot = join(reliabilityRoot, '..', '..');
@@ -27,7 +28,8 @@ export function childEnv(extra: Record<string, string | undefined> = {}): NodeJS
 
 export function runNode(args: string[], options: { env?: Record<string, string | undefined>; cwd?: string; timeout?: number; prefix?: string[] } = {}): SpawnSyncReturns<string> {
   const command = options.prefix ? options.prefix[0]! : process.execPath;
-  const fullArgs = options.prefix ? [...options.prefix.slice(1), process.execPath, ...args] : args;
+  const nodeArgs = [...testChildNodeFlags, ...args]; // Node 20's exit deadlock: see testChildNodeFlags
+  const fullArgs = options.prefix ? [...options.prefix.slice(1), process.execPath, ...nodeArgs] : nodeArgs;
   return spawnSync(command, fullArgs, {
     encoding: 'utf8',
     cwd: options.cwd ?? reliabilityRoot,

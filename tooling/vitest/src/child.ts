@@ -68,7 +68,8 @@ export function runChild(command: string, args: string[], options: ChildOptions 
 }
 
 /**
- * Node's flags for every test child. Node 20 can deadlock at exit (nodejs/node#54918, fixed upstream
+ * Node's flags for the test children that run tpio's scenarios (runNodeChild() here, runNode() in
+ * tooling/reliability); the CLI's tests run it as users do, without them. Node 20 can deadlock at exit (nodejs/node#54918, fixed upstream
  * by nodejs/node#61963, which Node 20 does not have): the main thread waits in
  * `NodePlatform::DrainTasks` for the platform's background tasks, while a TurboFan job on one of
  * them waits in `CollectionBarrier::AwaitCollectionBackground` for the main thread to collect
