@@ -34,9 +34,34 @@ export interface ChildOptions {
 
 /**
  * Runs `command args` to the end and collects its output. A child still running at the timeout is
- * diagnosed and killed, and the promise rejects with a {@link ChildHangError}.
+ * diagnosed and killed, and the promise rejects with a {@link ChildHangError}. A spawn that fails
+ * for a passing reason (see {@link isTransientSpawnError}) is tried again, up to 3 times in all.
  */
-export function runChild(command: string, args: string[], options: ChildOptions = {}): Promise<ChildOutcome> {
+export async function runChild(command: string, args: string[], options: ChildOptions = {}): Promise<ChildOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runChildOnce(command, args, options);
+    } catch (error) {
+      if (attempt >= spawnAttempts || !isTransientSpawnError(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
+  }
+}
+
+const spawnAttempts = 3;
+
+/**
+ * Whether a spawn failed before the child ran, for a reason that can pass: `EAGAIN` (process or
+ * memory limits), or `UNKNOWN`, which is what Wine's CreateProcess gives now and then when several
+ * node.exe start at once (one `spawn UNKNOWN` in a CI run of 2026-11-23; the same test then passed
+ * 3 times alone). The child never started, so running it again tests the same thing.
+ */
+export function isTransientSpawnError(error: unknown): boolean {
+  const { code, syscall } = (error ?? {}) as { code?: unknown; syscall?: unknown };
+  return typeof syscall === 'string' && syscall.startsWith('spawn') && (code === 'UNKNOWN' || code === 'EAGAIN');
+}
+
+function runChildOnce(command: string, args: string[], options: ChildOptions): Promise<ChildOutcome> {
   const child = spawn(command, args, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

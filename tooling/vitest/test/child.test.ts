@@ -1,7 +1,7 @@
 // runChild: output and status as spawnSync gives them, and a hung child diagnosed before it is killed.
 
 import { describe, expect, it } from 'vitest';
-import { ChildHangError, runChild, runNodeChild, testChildNodeFlags, type ChildOptions } from '../src/child.js';
+import { ChildHangError, isTransientSpawnError, runChild, runNodeChild, testChildNodeFlags, type ChildOptions } from '../src/child.js';
 
 const node = process.execPath;
 
@@ -43,5 +43,18 @@ describe('runChild', () => {
     const hang = await hangOf(['-e', 'setInterval(() => {}, 1000)'], { timeout: 500, probeSignal: 'SIGUSR2' });
     expect(hang.outcome.signal).toBe('SIGUSR2');
     expect(hang.message).toMatch(/ended on the probe, SIGUSR2/);
+  });
+
+  it('counts only a spawn that failed for a passing reason as worth another try', () => {
+    const spawnError = (code: string) => Object.assign(new Error(`spawn ${code}`), { code, syscall: 'spawn node.exe' });
+    expect(isTransientSpawnError(spawnError('UNKNOWN'))).toBe(true);
+    expect(isTransientSpawnError(spawnError('EAGAIN'))).toBe(true);
+    expect(isTransientSpawnError(spawnError('ENOENT'))).toBe(false);
+    expect(isTransientSpawnError(Object.assign(new Error('read UNKNOWN'), { code: 'UNKNOWN', syscall: 'read' }))).toBe(false);
+    expect(isTransientSpawnError(undefined)).toBe(false);
+  });
+
+  it('rejects at once with the spawn error of a command that does not exist', async () => {
+    await expect(runChild('/nonexistent/tpio-no-such-command', [])).rejects.toMatchObject({ code: 'ENOENT', syscall: 'spawn /nonexistent/tpio-no-such-command' });
   });
 });
