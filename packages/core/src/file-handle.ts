@@ -245,13 +245,9 @@ export class FileHandle extends FileHandleStreams {
    */
   readFile(options?: ReadFileOptions | BufferEncoding | null): Promise<string | Buffer>;
   readFile(options: { encoding: BufferEncoding } | BufferEncoding): Promise<string>;
-  readFile(options?: unknown): Promise<string | Buffer> {
-    if (this.#closePromise !== undefined) return Promise.reject(closedError('readFile'));
-    try {
-      return readFileHandle(this, getOptions(options, { flag: 'r' }) as { encoding?: BufferEncoding | null; signal?: AbortSignal });
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  async readFile(options?: unknown): Promise<string | Buffer> {
+    this[kCheckOpen]('readFile');
+    return readFileHandle(this, getOptions(options, { flag: 'r' }) as { encoding?: BufferEncoding | null; signal?: AbortSignal });
   }
 
   /**
@@ -382,13 +378,10 @@ export class FileHandle extends FileHandleStreams {
     return this.#metadataCalls.run(this.#fd, call);
   }
 
-  #simple(call: number, syscall: string): Promise<void> {
-    if (this.#closePromise !== undefined) return Promise.reject(closedError(syscall));
-    try {
-      return this.#issue(new Operation(call, Shape.none, syscall));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  /** fsync/fdatasync. Async, as node's methods are: every error rejects. */
+  async #simple(call: number, syscall: string): Promise<void> {
+    this[kCheckOpen](syscall);
+    return this.#issue(new Operation(call, Shape.none, syscall));
   }
 
   /** Issues a read/write at `position` (-1: the tracked position; see TrackedPosition.place). */
