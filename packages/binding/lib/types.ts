@@ -7,7 +7,12 @@ export type BackendName = 'uring' | 'threads' | 'win-tp';
 export interface PortOptions {
   /** `'auto'` (default) picks the platform's fast engine and falls back to `'threads'`. `TPIO_BACKEND` overrides `'auto'`. */
   backend?: 'auto' | BackendName;
-  /** Worker threads for the threads engine (0 = default: 4, or fewer on small machines). */
+  /**
+   * Worker threads of the threads engine (0 = default: one per core, 2 to 4): the port's own engine
+   * on `'threads'`, and on `'uring'` and `'win-tp'` the helper pool those ports hand some
+   * operations to (on io_uring: buffered writes to files, large transfers issued together, a share
+   * of small cached reads at a deep queue; see `port.delegatedOps`).
+   */
   threads?: number;
   /** Maximum operations in flight (default 1024); more wait in JavaScript for a free slot. */
   entries?: number;

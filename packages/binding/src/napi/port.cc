@@ -21,6 +21,7 @@ namespace p = tpio::protocol;
 
 Port* Port::Create(napi_env env, const std::string& backend, unsigned threads, unsigned entries, std::string* error) {
   auto* port = new Port(env, entries);
+  port->threads_ = threads;
   uv_loop_s* loop = nullptr;
   napi_get_uv_event_loop(env, &loop);
   BackendContext context{loop, port, threads, entries};
@@ -80,7 +81,7 @@ Backend* Port::Fallback() {
   if (!fallback_) {
     uv_loop_s* loop = nullptr;
     napi_get_uv_event_loop(env_, &loop);
-    fallback_ = SelectBackend("threads", BackendContext{loop, this, 0, entries_}).backend;
+    fallback_ = SelectBackend("threads", BackendContext{loop, this, threads_, entries_}).backend;
   }
   return fallback_.get();
 }

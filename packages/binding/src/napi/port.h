@@ -67,6 +67,9 @@ class Port final : public CompletionSink {
 
   napi_env env_;
   unsigned entries_;
+  // The `threads` option: the pool size of the engine itself when it is the threads engine, and of
+  // the threads engine that Fallback() creates for the ops another engine hands over.
+  unsigned threads_ = 0;
   std::unique_ptr<Op[]> ops_;
   std::unique_ptr<Backend> backend_;
   std::unique_ptr<Backend> fallback_;
