@@ -32,6 +32,9 @@ export interface ChildOptions {
   probeSignal?: NodeJS.Signals;
 }
 
+/** Spawns of one child in all, when a spawn fails for a passing reason. */
+const spawnAttempts = 3;
+
 /**
  * Runs `command args` to the end and collects its output. A child still running at the timeout is
  * diagnosed and killed, and the promise rejects with a {@link ChildHangError}. A spawn that fails
@@ -47,8 +50,6 @@ export async function runChild(command: string, args: string[], options: ChildOp
     }
   }
 }
-
-const spawnAttempts = 3;
 
 /**
  * Whether a spawn failed before the child ran, for a reason that can pass: `EAGAIN` (process or

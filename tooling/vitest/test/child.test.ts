@@ -54,7 +54,7 @@ describe('runChild', () => {
     expect(isTransientSpawnError(undefined)).toBe(false);
   });
 
-  it('rejects at once with the spawn error of a command that does not exist', async () => {
+  it('rejects with the spawn error of a command that does not exist (not a reason to try again)', async () => {
     await expect(runChild('/nonexistent/tpio-no-such-command', [])).rejects.toMatchObject({ code: 'ENOENT', syscall: 'spawn /nonexistent/tpio-no-such-command' });
   });
 });

@@ -20,8 +20,7 @@ static_assert(kErrNoSys == UV_ENOSYS && kErrNoMem == UV_ENOMEM && kErrBadf == UV
 namespace p = tpio::protocol;
 
 Port* Port::Create(napi_env env, const std::string& backend, unsigned threads, unsigned entries, std::string* error) {
-  auto* port = new Port(env, entries);
-  port->threads_ = threads;
+  auto* port = new Port(env, entries, threads);
   uv_loop_s* loop = nullptr;
   napi_get_uv_event_loop(env, &loop);
   BackendContext context{loop, port, threads, entries};
@@ -41,8 +40,8 @@ Port* Port::Create(napi_env env, const std::string& backend, unsigned threads, u
   return port;
 }
 
-Port::Port(napi_env env, unsigned entries)
-    : env_(env), entries_(entries), ops_(std::make_unique<Op[]>(entries)), closing_owned_(std::make_unique<bool[]>(entries)) {
+Port::Port(napi_env env, unsigned entries, unsigned threads)
+    : env_(env), entries_(entries), threads_(threads), ops_(std::make_unique<Op[]>(entries)), closing_owned_(std::make_unique<bool[]>(entries)) {
   for (unsigned i = 0; i < entries; i++) ops_[i].slot = i;
   ready_.reserve(entries);
 }

@@ -53,7 +53,7 @@ class Port final : public CompletionSink {
   void Resubmit(Op* op) override;
 
  private:
-  Port(napi_env env, unsigned entries);
+  Port(napi_env env, unsigned entries, unsigned threads);
   ~Port() override;
 
   static void OnAsync(uv_async_t* handle);
@@ -69,7 +69,7 @@ class Port final : public CompletionSink {
   unsigned entries_;
   // The `threads` option: the pool size of the engine itself when it is the threads engine, and of
   // the threads engine that Fallback() creates for the ops another engine hands over.
-  unsigned threads_ = 0;
+  const unsigned threads_;
   std::unique_ptr<Op[]> ops_;
   std::unique_ptr<Backend> backend_;
   std::unique_ptr<Backend> fallback_;
