@@ -86,7 +86,8 @@ struct Op {
   // Issued through port.read/port.write on a descriptor bound with bindIoCompletionCallback (the
   // Windows engine then uses BindIoCompletionCallback for the handle). Other engines ignore it.
   bool bound_callback = false;
-  // Engine-private marks for the op's lifetime (io_uring: a large transfer), plus kOpFlagDelegated.
+  // Engine-private marks for the op's lifetime (io_uring: a large transfer), plus the shared
+  // kOpFlagDelegated and kOpFlagReadAhead.
   uint8_t engine_flags = 0;
   // Test-only (TPIO_FAULTS): simulated interruptions left before the op may really run. The engine
   // that runs the op consumes them in its EINTR retry path (core/fault_injector.h, TakeInterrupt).
@@ -121,8 +122,13 @@ struct Op {
 
 // Op::engine_flags bit that engines share: the port's engine declined this op on purpose and wants
 // Backend::DelegatedDone() when the engine that ran it instead has delivered it. Engine-private
-// bits stay below it.
+// bits stay below the shared ones (this and kOpFlagReadAhead).
 constexpr uint8_t kOpFlagDelegated = 0x80;
+// Op::engine_flags bit that engines share: a large transfer handed over while another was in flight
+// (read-ahead). Its issuer keeps other transfers in flight and issues the next one when its consumer
+// takes a result, not when this one completes, so the threads engine's worker that runs it does not
+// poll for a next op afterwards (ADR 0006).
+constexpr uint8_t kOpFlagReadAhead = 0x40;
 
 const char* OpKindName(OpKind kind);
 

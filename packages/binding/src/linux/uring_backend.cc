@@ -175,7 +175,7 @@ Backend::SubmitResult UringBackend::Submit(Op* op) {
       return SubmitResult::kAccepted;
     }
     if (large_in_flight_ != 0 || large_delegated_ != 0) {
-      MarkDelegated(op);
+      MarkDelegated(op)->engine_flags |= kOpFlagReadAhead;
       return SubmitResult::kDeclined;  // the port runs it on the threads engine
     }
     held_large_ = op;  // accepted: copied inline by Flush(), the last large op of this batch

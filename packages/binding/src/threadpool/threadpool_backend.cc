@@ -34,6 +34,12 @@ constexpr long kDefaultSpinMicros = 100;
 // and used 25% more CPU per op. So workers spin only while the JavaScript thread's recent Flush()
 // calls have averaged at most this many ops.
 constexpr uint32_t kSpinMaxAverageBatch = 4;
+// Nor after read-ahead (kOpFlagReadAhead: 1 MiB chunks with several in flight). When both workers
+// have run dry there, the consumer is the slow side, and the next read came 100 µs to 1 ms after a
+// spin began: 75-90% of the spins behind chunks() and 1 MiB read streams found nothing, and the
+// vCPU they held was wanted by node's GC and the other worker (chunks() 9% faster with the window
+// off). A BYOB reader's and a write stream's next op follows its completion at once (91-99% of
+// spins found it, most within 10-50 µs), and they are not read-ahead.
 // Small cached reads are answered on the JavaScript thread (TryCachedRead), but at most this many
 // per batch: the rest go to the workers first, so that they copy while this thread copies. On
 // 2 vCPUs (binding, 4 KiB random reads, ops/s, alternating processes) reads at depth 64 and 256
@@ -76,11 +82,11 @@ inline void CpuRelax() {
 
 }  // namespace
 
-bool ThreadpoolBackend::ShouldSpin() const {
+bool ThreadpoolBackend::ShouldSpin(bool after_read_ahead) const {
   // Only the last worker to run out of work spins, and only with a core to spare: a spinner next to
   // a busy worker (or on the only core) takes the CPU that the work and JavaScript need.
-  return SpinMicros() > 0 && !spinner_ && idle_ + 1 == thread_count_ && MultiCore() &&
-         batch_average16_.load(std::memory_order_relaxed) <= kSpinMaxAverageBatch * 16;
+  return SpinMicros() > 0 && !after_read_ahead && !spinner_ && idle_ + 1 == thread_count_ &&
+         MultiCore() && batch_average16_.load(std::memory_order_relaxed) <= kSpinMaxAverageBatch * 16;
 }
 
 void ThreadpoolBackend::RecordBatch(size_t ops) {
@@ -202,12 +208,13 @@ void ThreadpoolBackend::StartWorkers() {
 void ThreadpoolBackend::WorkerMain() {
   std::vector<Op*> grabbed;
   grabbed.reserve(kMaxGrab);
+  bool after_read_ahead = false;  // the last op this worker ran was read-ahead
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(mutex_);
       bool spun = false;
       while (queue_.empty() && !stopping_) {
-        if (!spun && ShouldSpin()) {
+        if (!spun && ShouldSpin(after_read_ahead)) {
           // `seen` is read under the lock that Flush() holds while it appends and bumps posted_, so
           // anything appended after this check moves posted_ past `seen`. Once per idle spell: the
           // loop re-checks the queue under the lock, then sleeps.
@@ -244,6 +251,8 @@ void ThreadpoolBackend::WorkerMain() {
       op->result = RunBlocking(op);
       op->state.store(OpState::kDone, std::memory_order_release);
     }
+    // Read before Complete(): from then on the ops belong to the JS thread.
+    after_read_ahead = (grabbed.back()->engine_flags & kOpFlagReadAhead) != 0;
     sink_->Complete(grabbed.data(), grabbed.size());
     grabbed.clear();
   }

@@ -37,8 +37,9 @@ class ThreadpoolBackend final : public Backend {
  private:
   void StartWorkers();
   void WorkerMain();
-  // Worker, under mutex_: whether this worker, out of work, should poll for more before sleeping.
-  bool ShouldSpin() const;
+  // Worker, under mutex_: whether this worker, out of work, should poll for more before sleeping;
+  // `after_read_ahead`: the last op it ran was read-ahead (kOpFlagReadAhead).
+  bool ShouldSpin(bool after_read_ahead) const;
   // JS thread, in Flush(): folds the batch's size into batch_average16_.
   void RecordBatch(size_t ops);
   // JS thread: appends `ops` to the queue, wakes a worker if none is awake, and empties `ops`.
