@@ -124,10 +124,11 @@ struct Op {
 // Backend::DelegatedDone() when the engine that ran it instead has delivered it. Engine-private
 // bits stay below the shared ones (this and kOpFlagReadAhead).
 constexpr uint8_t kOpFlagDelegated = 0x80;
-// Op::engine_flags bit that engines share: a large transfer handed over while another was in flight
-// (read-ahead). Its issuer keeps other transfers in flight and issues the next one when its consumer
-// takes a result, not when this one completes, so the threads engine's worker that runs it does not
-// poll for a next op afterwards (ADR 0006).
+// Op::engine_flags bit that engines share: a large read issued while another was in flight
+// (read-ahead), marked by the io_uring engine when it hands one over and by the threads engine when
+// an earlier one is still queued or running. Its issuer keeps other reads in flight and issues the
+// next one when its consumer takes a result, not when this one completes, so the threads engine's
+// worker that runs it does not poll for a next op afterwards (ADR 0006).
 constexpr uint8_t kOpFlagReadAhead = 0x40;
 
 const char* OpKindName(OpKind kind);

@@ -39,7 +39,10 @@ constexpr uint32_t kSpinMaxAverageBatch = 4;
 // spin began: 75-90% of the spins behind chunks() and 1 MiB read streams found nothing, and the
 // vCPU they held was wanted by node's GC and the other worker (chunks() 9% faster with the window
 // off). A BYOB reader's and a write stream's next op follows its completion at once (91-99% of
-// spins found it, most within 10-50 µs), and they are not read-ahead.
+// spins found it, most within 10-50 µs), and they are not read-ahead. The io_uring engine marks
+// the reads it hands over while another large one is in flight; this engine marks a large read
+// submitted while one posted by an earlier Flush() has not run yet (the halves of a BYOB view come
+// in one batch, so they do not mark each other).
 // Small cached reads are answered on the JavaScript thread (TryCachedRead), but at most this many
 // per batch: the rest go to the workers first, so that they copy while this thread copies. On
 // 2 vCPUs (binding, 4 KiB random reads, ops/s, alternating processes) reads at depth 64 and 256
@@ -80,6 +83,10 @@ inline void CpuRelax() {
 #endif
 }
 
+bool IsLargeRead(const Op& op) {
+  return (op.kind == OpKind::kRead || op.kind == OpKind::kReadv) && IsLargeTransfer(op);
+}
+
 }  // namespace
 
 bool ThreadpoolBackend::ShouldSpin(bool after_read_ahead) const {
@@ -116,6 +123,9 @@ ThreadpoolBackend::~ThreadpoolBackend() { Shutdown(); }
 
 Backend::SubmitResult ThreadpoolBackend::Submit(Op* op) {
   op->state.store(OpState::kQueued, std::memory_order_relaxed);
+  if (IsLargeRead(*op) && large_reads_pending_.load(std::memory_order_relaxed) != 0) {
+    op->engine_flags |= kOpFlagReadAhead;  // another large read is still queued or running
+  }
   batch_.push_back(op);
   return SubmitResult::kAccepted;
 }
@@ -149,6 +159,10 @@ void ThreadpoolBackend::Flush() {
 void ThreadpoolBackend::Post(std::vector<Op*>& ops) {
   if (ops.empty()) return;
   if (workers_.empty()) StartWorkers();
+  // Counted before a worker can take one (and count it off).
+  auto large_reads = static_cast<uint32_t>(
+      std::count_if(ops.begin(), ops.end(), [](const Op* op) { return IsLargeRead(*op); }));
+  if (large_reads != 0) large_reads_pending_.fetch_add(large_reads, std::memory_order_relaxed);
   bool wake;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -167,6 +181,7 @@ void ThreadpoolBackend::Cancel(Op* op) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!queue_.erase(op)) return;  // already running or done: it completes with its real result
   }
+  if (IsLargeRead(*op)) large_reads_pending_.fetch_sub(1, std::memory_order_relaxed);
   op->result = kErrCanceled;
   op->state.store(OpState::kDone, std::memory_order_release);
   sink_->Complete(&op, 1);
@@ -249,6 +264,7 @@ void ThreadpoolBackend::WorkerMain() {
     }
     for (Op* op : grabbed) {
       op->result = RunBlocking(op);
+      if (IsLargeRead(*op)) large_reads_pending_.fetch_sub(1, std::memory_order_relaxed);
       op->state.store(OpState::kDone, std::memory_order_release);
     }
     // Read before Complete(): from then on the ops belong to the JS thread.

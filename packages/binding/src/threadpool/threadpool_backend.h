@@ -64,6 +64,9 @@ class ThreadpoolBackend final : public Backend {
   std::atomic<uint64_t> posted_{0};
   // Recent ops per Flush(), in sixteenths (written by the JS thread, read by workers as a hint).
   std::atomic<uint32_t> batch_average16_{16};
+  // Large reads posted and not yet run (added by Post(), taken off by the worker that runs one or by
+  // Cancel()); a hint for Submit() on the JS thread, so relaxed.
+  std::atomic<uint32_t> large_reads_pending_{0};
   std::vector<std::thread> workers_;
 };
 
