@@ -78,6 +78,7 @@ export interface NativePort {
   readonly fallbackReason: string | null;
   readonly entries: number;
   readonly delegatedOps: number;
+  readonly readAheadOps: number;
   submit(count: number, ...values: unknown[]): void;
   cancel(slot: number): void;
   disown(fd: number): boolean;

@@ -112,6 +112,22 @@ export class Port {
     return this.#native.delegatedOps;
   }
 
+  /**
+   * Reads completed so far that ran as read-ahead: a large read (128 KiB and up) issued while
+   * another was in flight, as `chunks()` and read streams keep them. The worker thread that runs one
+   * goes to sleep afterwards instead of polling for a next op, since its issuer sends the next read
+   * when a consumer takes a result, not when this one completes. Marked by the `uring` engine (the
+   * ones it hands to worker threads) and the `threads` engine; on `win-tp` only reads handed over
+   * to worker threads can count.
+   *
+   * @example
+   * const port = createPort();
+   * console.log(port.readAheadOps);
+   */
+  get readAheadOps(): number {
+    return this.#native.readAheadOps;
+  }
+
   /** Maximum operations in flight at once; more are queued in JavaScript until slots free up. */
   get entries(): number {
     return this.#entries;

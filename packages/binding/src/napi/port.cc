@@ -191,6 +191,8 @@ void Port::Deliver() {
       completions_[i * p::kCompletionWords + 1] = op->result;
     }
     if ((op->engine_flags & kOpFlagDelegated) != 0) [[unlikely]] backend_->DelegatedDone(op);
+    // Counted on delivery: the io_uring engine marks an op when it hands it over during its flush.
+    if ((op->engine_flags & kOpFlagReadAhead) != 0) [[unlikely]] read_ahead_ops_++;
     op->iov_heap.reset();
     op->backend = nullptr;
     op->state.store(OpState::kFree, std::memory_order_release);

@@ -29,6 +29,8 @@ class Port final : public CompletionSink {
   const std::string& FallbackReason() const { return fallback_reason_; }
   // Ops the port's engine handed to the threads engine (declined or re-run there); JS thread.
   uint64_t DelegatedOps() const { return delegated_ops_; }
+  // Delivered reads that an engine marked read-ahead (kOpFlagReadAhead); JS thread.
+  uint64_t ReadAheadOps() const { return read_ahead_ops_; }
   unsigned Entries() const { return entries_; }
 
   // JS thread: decode `count` records and hand them to the engine(s). `views` holds each record's
@@ -75,6 +77,7 @@ class Port final : public CompletionSink {
   std::unique_ptr<Backend> fallback_;
   std::string fallback_reason_;
   uint64_t delegated_ops_ = 0;
+  uint64_t read_ahead_ops_ = 0;
 
   int32_t* submissions_ = nullptr;
   int32_t* completions_ = nullptr;

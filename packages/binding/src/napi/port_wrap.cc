@@ -18,6 +18,7 @@ Napi::Function PortWrap::Define(Napi::Env env) {
                          InstanceAccessor<&PortWrap::GetFallbackReason>("fallbackReason"),
                          InstanceAccessor<&PortWrap::GetEntries>("entries"),
                          InstanceAccessor<&PortWrap::GetDelegatedOps>("delegatedOps"),
+                         InstanceAccessor<&PortWrap::GetReadAheadOps>("readAheadOps"),
                      });
 }
 
@@ -100,6 +101,10 @@ Napi::Value PortWrap::GetFallbackReason(const Napi::CallbackInfo& info) {
 
 Napi::Value PortWrap::GetDelegatedOps(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), port_ == nullptr ? 0.0 : static_cast<double>(port_->DelegatedOps()));
+}
+
+Napi::Value PortWrap::GetReadAheadOps(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), port_ == nullptr ? 0.0 : static_cast<double>(port_->ReadAheadOps()));
 }
 
 Napi::Value PortWrap::GetEntries(const Napi::CallbackInfo& info) {

@@ -1,7 +1,7 @@
 #pragma once
 // NativePort: the JS class over napi::Port. Constructor(options, submissions, completions, buffers,
 // onCompletions); methods submit(count), cancel(slot), disown(fd), close(); getters backend,
-// fallbackReason, entries, delegatedOps.
+// fallbackReason, entries, delegatedOps, readAheadOps.
 
 #include <napi.h>
 
@@ -26,6 +26,7 @@ class PortWrap final : public Napi::ObjectWrap<PortWrap> {
   Napi::Value GetFallbackReason(const Napi::CallbackInfo& info);
   Napi::Value GetEntries(const Napi::CallbackInfo& info);
   Napi::Value GetDelegatedOps(const Napi::CallbackInfo& info);
+  Napi::Value GetReadAheadOps(const Napi::CallbackInfo& info);
 
   Port* port_ = nullptr;
   std::string backend_name_;
