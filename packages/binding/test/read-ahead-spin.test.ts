@@ -4,7 +4,7 @@
 // write or a split view's reads it still polls. Observed from /proc in a child process whose window
 // is 10 ms, so that a spin outlasts the sampling; the write is the control that the sampling sees
 // a spin at all. On `uring` the worker is the port's helper, and the reads it runs are counted as
-// handed over (delegatedOps).
+// handed over (delegatedOps). The engine's mark is counted in port.readAheadOps.
 
 import { expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,8 @@ describeEachBackend(usableBackends(), (backend) => {
       splitDelegated: handedOver,
       afterSplit: true,
       readAheadDelegated: handedOver,
+      readAheadMarked: 1,
+      readAheadTries: expect.any(Number),
       afterReadAhead: false,
     });
   });
