@@ -8,6 +8,7 @@ export { Io, type IoCompletionCallback } from './io.js';
 export { OpKind, statFields } from './protocol.js';
 export { probe, usableBackends, type ProbeReport } from './probe.js';
 export { adviseHugePages } from './memory-advice.js';
+export { allocReadBuffer } from './read-buffer.js';
 export type { WinTpCounters } from './load.js';
 export type { FaultReport } from './load.js';
 export type {

@@ -16,6 +16,7 @@ export interface NativeAddon {
   NativePort: NativePortConstructor;
   probe(): NativeProbe;
   adviseHugePages(view: ArrayBufferView): boolean;
+  readAlignment(buffer: Buffer, position: number): number;
   protocol: { submissionWords: number; completionWords: number; statFields: number; opKindMax: number };
 }
 

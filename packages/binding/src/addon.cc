@@ -1,4 +1,4 @@
-// Module init: exports NativePort, probe(), adviseHugePages() and the protocol constants lib/protocol.ts checks.
+// Module init: exports NativePort, probe(), adviseHugePages(), readAlignment() and the protocol constants lib/protocol.ts checks.
 
 #include <napi.h>
 
@@ -7,6 +7,7 @@
 #include "core/select_backend.h"
 #include "napi/memory_advice.h"
 #include "napi/port_wrap.h"
+#include "napi/read_alignment.h"
 #include "napi/probe.h"
 
 namespace {
@@ -15,6 +16,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("NativePort", tpio::napi::PortWrap::Define(env));
   exports.Set("probe", Napi::Function::New(env, tpio::napi::Probe, "probe"));
   exports.Set("adviseHugePages", Napi::Function::New(env, tpio::napi::AdviseHugePages, "adviseHugePages"));
+  exports.Set("readAlignment", Napi::Function::New(env, tpio::napi::ReadAlignment, "readAlignment"));
   Napi::Object protocol = Napi::Object::New(env);
   protocol.Set("submissionWords", tpio::protocol::kSubmissionWords);
   protocol.Set("completionWords", tpio::protocol::kCompletionWords);

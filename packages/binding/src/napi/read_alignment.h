@@ -1,0 +1,13 @@
+#pragma once
+// readAlignment(buffer, position): where in `buffer` a read from file offset `position` should land
+// so that the kernel copies it at full speed.
+
+#include <napi.h>
+
+namespace tpio::napi {
+
+// The bytes to skip at the start of the buffer (0-63) so that the destination address and the file
+// offset are equal modulo a 64-byte cache line. Returns 0 for anything that is not a Buffer.
+Napi::Value ReadAlignment(const Napi::CallbackInfo& info);
+
+}  // namespace tpio::napi
