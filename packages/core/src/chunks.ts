@@ -3,6 +3,7 @@
 // or a file that shrank) cancels and discards the reads issued past it, so chunks never skip bytes.
 
 import { systemError } from '@tpio/binding/errors';
+import { allocReadBuffer } from '@tpio/binding';
 import { validateInteger, validateObject, kIoMaxLength } from '@tpio/binding/validate';
 import { invalidState, outOfRange } from '@tpio/binding/errors';
 import { Call, Operation, Shape, kCheckOpen, kIo, kPosition, kSubmit, type OperationSink } from './operation.js';
@@ -153,7 +154,11 @@ export class ChunkIterator implements AsyncIterableIterator<Buffer>, OperationSi
     while (!this.#finished && this.#queue.length < this.#limit && this.#next < this.#end) {
       const length = Math.min(this.#chunkSize, this.#end - this.#next);
       const read = new ChunkRead();
-      read.buffer = this.#reuse ? (this.#pool.pop() ?? Buffer.allocUnsafeSlow(this.#chunkSize)) : Buffer.allocUnsafe(length);
+// Placed for a fast copy from the page cache (allocReadBuffer); tiny chunks come from node's
+      // pool. A reused buffer keeps its place: chunks follow each other at multiples of chunkSize.
+      read.buffer = this.#reuse
+        ? (this.#pool.pop() ?? allocReadBuffer(this.#chunkSize, this.#next))
+        : length < Buffer.poolSize >>> 1 ? Buffer.allocUnsafe(length) : allocReadBuffer(length, this.#next);
       read.length = length;
       read.position = this.#next;
       read.sink = this;

@@ -4,7 +4,7 @@
 // declines (other filesystems, old kernels) a read-ahead pipeline of reused buffers with batched writes.
 
 import { constants, fchmod, promises as fsPromises, type Stats } from 'node:fs';
-import type { Port } from '@tpio/binding';
+import { allocReadBuffer, type Port } from '@tpio/binding';
 import { systemError } from '@tpio/binding/errors';
 import { validateInteger, validateObject, validateFunction } from '@tpio/binding/validate';
 import { codedError, errnoOf } from '@tpio/binding/errors';
@@ -121,7 +121,8 @@ async function copyBuffers(source: FileHandle, dest: FileHandle, plan: Plan, chu
     source[kIo].cancelIoEx();
     dest[kIo].cancelIoEx();
   }, async (start, length) => {
-    const buffer = pool.pop() ?? Buffer.allocUnsafeSlow(chunkSize);
+    // Placed for fast copies in and out of the page cache; pieces start chunkSize apart.
+    const buffer = pool.pop() ?? allocReadBuffer(chunkSize, start);
     try {
       let read = 0;
       while (read < length) {

@@ -3,6 +3,7 @@
 // into their final place (no copies); files of unknown size (pipes, /proc) are read in pieces.
 
 import { codedError } from '@tpio/binding/errors';
+import { allocReadBuffer } from '@tpio/binding';
 import { kIoMaxLength } from '@tpio/binding/validate';
 import { Call, Operation, Shape, kIo, kPosition, kReadAt, kSubmit, promiseFor } from './operation.js';
 import { abortError, checkAborted, onAbort } from './abort.js';
@@ -151,7 +152,7 @@ export async function readFileHandle(handle: FileHandle, options: { encoding?: B
     // node's, this issues a read even at the end, so a handle not open for reading fails (EBADF).
     result = await readUnknownSize(handle, signal);
   } else {
-    const buffer = Buffer.allocUnsafeSlow(size - position);
+    const buffer = allocReadBuffer(size - position, position); // placed for a fast copy
     const bytes = await readKnownSize(handle, buffer, position, signal);
     handle[kPosition].value = position + bytes;
     result = bytes === buffer.length ? buffer : buffer.subarray(0, bytes);

@@ -10,6 +10,7 @@
 // Either way destroy() waits for reads in flight before closing the descriptor.
 
 import { Readable, finished } from 'node:stream';
+import { allocReadBuffer } from '@tpio/binding';
 import { fileHandleOperations, type FileHandle as TpioFileHandle } from '@tpio/core';
 import { nodeFs, type FsOverride } from './fs-ops.js';
 import { resolveReadOptions, type StreamPath } from './validate-options.js';
@@ -312,7 +313,8 @@ class ReadStream extends Readable {
       let length = 0;
       for (let i = 0; i < count; i++) {
         const size = Math.min(chunkSize, left - length);
-        buffers[i] = Buffer.allocUnsafeSlow(size);
+        // Placed for a fast copy from the page cache; at the current position the offset is a guess.
+        buffers[i] = allocReadBuffer(size, (this.#explicit ? this.#base : 0) + this.#issued + length);
         length += size;
       }
       const read: ReadAhead = {
