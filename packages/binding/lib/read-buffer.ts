@@ -2,7 +2,7 @@
 // src/napi/read_alignment.cc).
 
 import { loadAddon } from './load.js';
-import { validateInteger } from './validate.js';
+import { kIoMaxLength, validateInteger } from './validate.js';
 
 /** Bytes a read buffer may start into its memory: one cache line minus one. */
 const kMaxSkip = 63;
@@ -27,7 +27,7 @@ const kPlaceFrom = 128 * 1024;
  * const chunk = allocReadBuffer(1 << 20, 0); // then read the file's first MiB into it
  */
 export function allocReadBuffer(size: number, position = 0): Buffer {
-  validateInteger(size, 'size', 0, 2 ** 31 - 1 - kMaxSkip);
+  validateInteger(size, 'size', 0, kIoMaxLength);
   validateInteger(position, 'position', 0);
   if (size < kPlaceFrom) return Buffer.allocUnsafeSlow(size);
   const backing = Buffer.allocUnsafeSlow(size + kMaxSkip);

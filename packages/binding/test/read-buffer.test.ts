@@ -40,7 +40,7 @@ describe('allocReadBuffer', () => {
       ['1', 0, 'ERR_INVALID_ARG_TYPE', /The "size" argument must be of type number/],
       [1.5, 0, 'ERR_OUT_OF_RANGE', /The value of "size" is out of range. It must be an integer/],
       [-1, 0, 'ERR_OUT_OF_RANGE', /The value of "size" is out of range/],
-      [2 ** 31, 0, 'ERR_OUT_OF_RANGE', /The value of "size" is out of range/],
+      [2 ** 31, 0, 'ERR_OUT_OF_RANGE', /The value of "size" is out of range. It must be >= 0 && <= 2147483647/],
       [4096, -1, 'ERR_OUT_OF_RANGE', /The value of "position" is out of range/],
       [4096, 1n, 'ERR_INVALID_ARG_TYPE', /The "position" argument must be of type number/],
     ];

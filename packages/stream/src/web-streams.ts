@@ -5,6 +5,7 @@
 import { ReadableStream, WritableStream } from 'node:stream/web';
 import type { ReadableByteStreamController } from 'node:stream/web';
 import { FileHandle as TpioFileHandle, open as tpioOpen } from '@tpio/core';
+import { allocReadBuffer } from '@tpio/binding';
 import { invalidArgType, outOfRange } from '@tpio/binding/errors';
 import { validateInteger } from '@tpio/binding/validate';
 import { toValidPath, type StreamPath } from './validate-options.js';
@@ -110,7 +111,8 @@ export function readableWebStream(source: Source, options?: ReadableWebStreamOpt
       const view = request.view;
       target = new Uint8Array(view.buffer, view.byteOffset, Math.min(view.byteLength, remaining));
     } else {
-      target = Buffer.allocUnsafeSlow(Math.min(chunkSize, remaining));
+      // Placed for a fast copy from the page cache (at the current position the offset is a guess).
+      target = allocReadBuffer(Math.min(chunkSize, remaining), position ?? 0);
     }
     // A caller's view at a known position may be filled by several reads at once (splitRead);
     // chunks for default readers are one read each, since their reads already overlap the consumer.
