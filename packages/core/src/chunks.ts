@@ -154,7 +154,7 @@ export class ChunkIterator implements AsyncIterableIterator<Buffer>, OperationSi
     while (!this.#finished && this.#queue.length < this.#limit && this.#next < this.#end) {
       const length = Math.min(this.#chunkSize, this.#end - this.#next);
       const read = new ChunkRead();
-// Placed for a fast copy from the page cache (allocReadBuffer); tiny chunks come from node's
+      // Placed for a fast copy from the page cache (allocReadBuffer); tiny chunks come from node's
       // pool. A reused buffer keeps its place: chunks follow each other at multiples of chunkSize.
       read.buffer = this.#reuse
         ? (this.#pool.pop() ?? allocReadBuffer(this.#chunkSize, this.#next))
