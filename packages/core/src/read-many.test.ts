@@ -80,6 +80,21 @@ describeEachBackend(usableBackends(), (backend) => {
       expect(results[1]!.buffer.subarray(0, 5).equals(data.subarray(data.length - 5))).toBe(true);
     });
 
+    it('large ranges without a buffer get fresh ones placed for the copy (ADR 0009), with the bytes', async () => {
+      await using handle = await open(path);
+      const ranges = [0, 16, 4096 + 40].map((position) => ({ position, length: 256 * 1024 }));
+      const results = [];
+      for await (const result of handle.readMany(ranges, { depth: 3 })) results.push(result);
+      results.sort((a, b) => Number(a.position) - Number(b.position));
+      for (const { position, bytesRead, buffer } of results) {
+        const at = Number(position);
+        expect(bytesRead).toBe(256 * 1024);
+        expect(buffer.equals(data.subarray(at, at + bytesRead))).toBe(true);
+        expect(buffer.byteOffset).toBeLessThanOrEqual(63);
+      }
+      expect(new Set(results.map((r) => r.buffer.buffer)).size).toBe(3); // one ArrayBuffer each
+    });
+
     it('abort mid-iteration cancels what is in flight; the handle stays usable', async () => {
       await using handle = await open(path);
       const controller = new AbortController();
