@@ -7,8 +7,8 @@
 #include "core/select_backend.h"
 #include "napi/memory_advice.h"
 #include "napi/port_wrap.h"
-#include "napi/read_alignment.h"
 #include "napi/probe.h"
+#include "napi/read_alignment.h"
 
 namespace {
 

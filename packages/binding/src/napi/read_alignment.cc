@@ -1,7 +1,6 @@
 // Why: the kernel copies page-cache data to the destination with `rep movsb`, and on x86 cores that
-// copy runs at a half or less of its speed when the destination sits a few bytes (8-31 measured)
-// past the source modulo 4 KiB: stores and later loads look alike to the memory-ordering checks
-// (4K aliasing). glibc places every malloc'd block of 128 KiB or more 16 bytes into a page, so a
+// copy runs up to 3x slower when the destination sits a few bytes (4-24 measured) past the source
+// modulo 4 KiB: stores and later loads look alike to the memory-ordering checks (4K aliasing). glibc places every malloc'd block of 128 KiB or more 16 bytes into a page, so a
 // Buffer of that size read from a page-aligned file offset is in exactly that zone (1 MiB reads on
 // the development VM: 7-8 GB/s against 14-17 GB/s with the destination moved by 16-48 bytes).
 // Keeping destination and source equal modulo 64 bytes leaves them 0 or a multiple of 64 apart,
