@@ -8,29 +8,13 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { failedTests, isBrokenFile } from './vitest-report.mjs';
 
 const [dir, extra = '0'] = process.argv.slice(2);
 
-/** A file that failed to load has no failed tests but a failed suite: it counts as one failure. */
-function isBrokenFile(file) {
-  return file.status === 'failed' && file.assertionResults.length === 0;
-}
-
-/** "<report> <test file> > <test>: <first line of the message>" for each failure in a report. */
+/** "<report>: <test file> > <test>: <first line of the message>" for each failure in a report. */
 function failureLines(name, report) {
-  const lines = [];
-  for (const file of report.testResults) {
-    const where = relative(process.cwd(), file.name);
-    for (const test of file.assertionResults) {
-      if (test.status !== 'failed') continue;
-      const message = (test.failureMessages?.[0] ?? '').split('\n')[0];
-      lines.push(`    ${name}: ${where} > ${test.fullName}: ${message}`);
-    }
-    if (isBrokenFile(file)) {
-      lines.push(`    ${name}: ${where} did not load: ${(file.message ?? '').split('\n')[0]}`);
-    }
-  }
-  return lines;
+  return failedTests(report).map((line) => `    ${name}: ${line}`);
 }
 
 /** Failure lines of every JSON report under `root`, subdirectories included. */

@@ -7,21 +7,9 @@ import { writeFileSync, readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildNoUring, fixture, repoRoot, runNode } from './helpers.js';
+import { failedTests } from '../../ci/vitest-report.mjs';
 
 const launcher = buildNoUring();
-
-interface JsonReport {
-  testResults: { name: string; assertionResults: { fullName: string; status: string; failureMessages: string[] }[] }[];
-}
-
-/** The failed tests of a vitest JSON report, each as "file > name: the start of its message". */
-function failures(report: JsonReport): string[] {
-  return report.testResults.flatMap((file) =>
-    file.assertionResults
-      .filter((test) => test.status === 'failed')
-      .map((test) => `${file.name.slice(repoRoot.length + 1)} > ${test.fullName}: ${(test.failureMessages[0] ?? '').slice(0, 800)}`),
-  );
-}
 const scratch = mkdtempSync(join(tmpdir(), 'tpio-blocked-'));
 
 describe.skipIf(!launcher.path)(`io_uring blocked by seccomp${launcher.missing ? ` (skipped: ${launcher.missing})` : ''}`, () => {
@@ -54,11 +42,11 @@ describe.skipIf(!launcher.path)(`io_uring blocked by seccomp${launcher.missing ?
         env: { TPIO_BACKEND: undefined, TPIO_REL_WORKERS: '20' },
         timeout: 240_000,
       });
-      const report = JSON.parse(readFileSync(reportFile, 'utf8')) as JsonReport & { numPassedTests: number; numFailedTests: number; numPendingTests: number };
+      const report = JSON.parse(readFileSync(reportFile, 'utf8'));
       console.log(`${suite} under no-uring: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${report.numPendingTests} skipped`);
       if (child.status !== 0) console.log(child.stdout.slice(-4000), child.stderr.slice(-4000));
       // The nested run's report lives in a temporary directory: name what failed, with why.
-      expect(failures(report)).toEqual([]);
+      expect(failedTests(report, repoRoot)).toEqual([]);
       expect(report.numFailedTests).toBe(0);
       expect(child.status).toBe(0);
     }, 300_000);
