@@ -15,12 +15,13 @@ const kPlaceFrom = 128 * 1024;
 
 /**
  * A Buffer of `size` bytes, not initialized (as `Buffer.allocUnsafeSlow`), for reading the file
- * from `position` on. From 128 KiB up its first byte and `position` share their place in a 64-byte
- * cache line, which is where the kernel copies to it fastest: on x86 a destination a few bytes past
- * the source modulo 4 KiB halves the copy rate, and every Buffer of 128 KiB or more that glibc's
- * malloc maps is 16 bytes into a page (1 MiB reads on 2 vCPUs: 7-8 GB/s against 14-17 placed). The
- * same holds for writing it back at `position`. Such a Buffer is a view up to 63 bytes into an
- * ArrayBuffer of its own (`byteOffset` 0-63); smaller ones are plain `Buffer.allocUnsafeSlow`.
+ * from `position` on. From 128 KiB up its first byte and `position` (rounded down to a multiple of
+ * 8) share their place in a 64-byte cache line, which is where the kernel copies to it fastest: on
+ * x86 a destination a few bytes past the source modulo 4 KiB halves the copy rate, and every Buffer
+ * of 128 KiB or more that glibc's malloc maps is 16 bytes into a page (1 MiB reads on 2 vCPUs:
+ * 7-8 GB/s against 14-17 placed). The same holds for writing it back at `position`. Such a Buffer
+ * is a view up to 56 bytes into an ArrayBuffer of its own (`byteOffset` a multiple of 8, 0-56, so
+ * typed arrays can view it); smaller ones are plain `Buffer.allocUnsafeSlow`.
  *
  * @example
  * import { allocReadBuffer } from '@tpio/binding';

@@ -1,6 +1,7 @@
 // allocReadBuffer(): from 128 KiB up, a Buffer whose first byte sits at the same offset in a 64-byte
-// cache line as the file position it will be read from (the native side's own measure of the
-// address, readAlignment, then says 0 bytes to skip); node's argument errors; reads fill it.
+// cache line as the file position (rounded down to 8 bytes) it will be read from (the native side's
+// own measure of the address, readAlignment, then says 0 bytes to skip), at a byteOffset that is a
+// multiple of 8; node's argument errors; reads fill it.
 
 import { describe, expect, it } from 'vitest';
 import { openSync, closeSync } from 'node:fs';
@@ -17,14 +18,26 @@ const kib = 1024;
 describe('allocReadBuffer', () => {
   it('places large buffers at the position\'s offset in a cache line, in memory of their own', () => {
     for (const size of [128 * kib, 1024 * kib, 4096 * kib + 7]) {
-      for (const position of [0, 1, 16, 63, 64, 4095, 2 ** 40 + 37]) {
+      for (const position of [0, 1, 7, 8, 16, 63, 64, 4095, 4101, 2 ** 40 + 37]) {
         const buffer = allocReadBuffer(size, position);
         expect(buffer.length).toBe(size);
         expect(buffer.byteOffset).toBeGreaterThanOrEqual(0);
-        expect(buffer.byteOffset).toBeLessThanOrEqual(63);
+        expect(buffer.byteOffset).toBeLessThanOrEqual(56);
         expect(buffer.buffer.byteLength).toBe(size + 63);
         expect(addon.readAlignment(buffer, position)).toBe(0);
       }
+    }
+  });
+
+  it('keeps byteOffset a multiple of 8 at any position, so typed arrays can view the buffer', () => {
+    for (let position = 0; position < 80; position++) {
+      const buffer = allocReadBuffer(128 * kib, position);
+      expect(buffer.byteOffset % 8).toBe(0);
+      // The address rounded down to 8 bytes matches the position rounded down, modulo 64.
+      expect(addon.readAlignment(buffer, position - (position % 8))).toBe(0);
+      const doubles = new Float64Array(buffer.buffer, buffer.byteOffset, buffer.length / 8);
+      doubles[0] = 1.5;
+      expect(buffer.readDoubleLE(0)).toBe(1.5);
     }
   });
 

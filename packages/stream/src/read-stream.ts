@@ -10,7 +10,6 @@
 // Either way destroy() waits for reads in flight before closing the descriptor.
 
 import { Readable, finished } from 'node:stream';
-import { allocReadBuffer } from '@tpio/binding';
 import { fileHandleOperations, type FileHandle as TpioFileHandle } from '@tpio/core';
 import { nodeFs, type FsOverride } from './fs-ops.js';
 import { resolveReadOptions, type StreamPath } from './validate-options.js';
@@ -313,8 +312,11 @@ class ReadStream extends Readable {
       let length = 0;
       for (let i = 0; i < count; i++) {
         const size = Math.min(chunkSize, left - length);
-        // Placed for a fast copy from the page cache; at the current position the offset is a guess.
-        buffers[i] = allocReadBuffer(size, (this.#explicit ? this.#base : 0) + this.#issued + length);
+        // A store of its own, exactly the chunk's size, at byteOffset 0: node's chunks are, and
+        // consumers may keep them or view their `buffer` whole. Not placed for the copy
+        // (allocReadBuffer) as core's chunks are: that needs a view into a larger store, and
+        // measured within the noise for streams, whose chunks mostly come from the heap (ADR 0009).
+        buffers[i] = Buffer.allocUnsafeSlow(size);
         length += size;
       }
       const read: ReadAhead = {

@@ -7,7 +7,9 @@
 namespace tpio::napi {
 
 // The bytes to skip at the start of the buffer (0-63) so that the destination address and the file
-// offset are equal modulo a 64-byte cache line. Returns 0 for anything that is not a Buffer.
+// offset rounded down to 8 bytes are equal modulo a 64-byte cache line (for a Buffer whose address
+// is 8-aligned, as malloc's are, the skip is then a multiple of 8). Returns 0 for anything that is
+// not a Buffer.
 Napi::Value ReadAlignment(const Napi::CallbackInfo& info);
 
 }  // namespace tpio::napi

@@ -14,11 +14,14 @@ import { nodeApi, tpioApi, recordRead, thrown, useBackend, loggingFs, openHandle
 import { createReadStream, ReadStream } from '../../src/index.js';
 
 const fileSize = 100_003;
+/** Large enough for chunks of 128 KiB and more, which are allocated differently (placed for the copy). */
+const largeSize = 700_009;
 
 describeEachBackend(usableBackends(), (backend) => {
   useBackend(backend);
   const dir = useTempDir('tpio-stream-read-');
   const { path: file } = dir.randomFile('random.bin', fileSize);
+  const { path: large } = dir.randomFile('large.bin', largeSize);
   const text = dir.file('text.txt', 'héllo wörld, ☃ and 𝄞 — '.repeat(50));
   const empty = dir.file('empty.bin', '');
   const missing = join(dir.path, 'missing.bin');
@@ -56,6 +59,18 @@ describeEachBackend(usableBackends(), (backend) => {
     for (const [name, options] of ranges) {
       it(name, async () => {
         await same((api) => recordRead(api.createReadStream(file, options)));
+      });
+    }
+    // Chunks of 128 KiB and more, at any start: still fresh, right-sized and 8-aligned as node's.
+    const largeRanges: Array<[string, Record<string, unknown>]> = [
+      ['large file, hwm 256 KiB', { highWaterMark: 256 * 1024 }],
+      ['large file, hwm 256 KiB start 3', { highWaterMark: 256 * 1024, start: 3 }],
+      ['large file, hwm 1 MiB start 13 end 600000', { highWaterMark: 1 << 20, start: 13, end: 600_000 }],
+      ['large file, hwm 200001 start 4101', { highWaterMark: 200_001, start: 4101 }],
+    ];
+    for (const [name, options] of largeRanges) {
+      it(name, async () => {
+        await same((api) => recordRead(api.createReadStream(large, options)));
       });
     }
   });
