@@ -14,7 +14,7 @@ import { nodeApi, tpioApi, recordRead, thrown, useBackend, loggingFs, openHandle
 import { createReadStream, ReadStream } from '../../src/index.js';
 
 const fileSize = 100_003;
-/** Large enough for chunks of 128 KiB and more, which are allocated differently (placed for the copy). */
+/** Large enough for chunks of 128 KiB and more: from that size glibc maps each block apart, and tpio's other readers place theirs (ADR 0009). */
 const largeSize = 700_009;
 
 describeEachBackend(usableBackends(), (backend) => {
