@@ -8,6 +8,7 @@ import { validateInteger, validateObject, kIoMaxLength } from '@tpio/binding/val
 import { invalidState, outOfRange } from '@tpio/binding/errors';
 import { Call, Operation, Shape, kCheckOpen, kIo, kPosition, kSubmit, type OperationSink } from './operation.js';
 import { abortError, onAbort, validateAbortSignal } from './abort.js';
+import { freshReadBuffer } from './fresh-read-buffer.js';
 import type { FileHandle } from './file-handle.js';
 
 /**
@@ -154,11 +155,9 @@ export class ChunkIterator implements AsyncIterableIterator<Buffer>, OperationSi
     while (!this.#finished && this.#queue.length < this.#limit && this.#next < this.#end) {
       const length = Math.min(this.#chunkSize, this.#end - this.#next);
       const read = new ChunkRead();
-      // Placed for a fast copy from the page cache (allocReadBuffer); tiny chunks come from node's
-      // pool. A reused buffer keeps its place: chunks follow each other at multiples of chunkSize.
-      read.buffer = this.#reuse
-        ? (this.#pool.pop() ?? allocReadBuffer(this.#chunkSize, this.#next))
-        : length < Buffer.poolSize >>> 1 ? Buffer.allocUnsafe(length) : allocReadBuffer(length, this.#next);
+      // Placed for a fast copy from the page cache (allocReadBuffer). A reused buffer keeps its
+      // place: chunks follow each other at multiples of chunkSize.
+      read.buffer = this.#reuse ? (this.#pool.pop() ?? allocReadBuffer(this.#chunkSize, this.#next)) : freshReadBuffer(length, this.#next);
       read.length = length;
       read.position = this.#next;
       read.sink = this;

@@ -3,11 +3,11 @@
 // finished results waiting for a slow consumer count too (in flight plus waiting stay under
 // 2 x depth), so a huge (or endless) list of ranges never sits in memory.
 
-import { allocReadBuffer } from '@tpio/binding';
 import { systemError, invalidArgType, invalidState } from '@tpio/binding/errors';
 import { kIoMaxLength, normalizePosition, validateInteger, validateObject } from '@tpio/binding/validate';
 import { Call, Operation, Shape, kCheckOpen, kIo, kSubmit, type OperationSink } from './operation.js';
 import { abortError, onAbort, validateAbortSignal } from './abort.js';
+import { freshReadBuffer } from './fresh-read-buffer.js';
 import type { FileHandle } from './file-handle.js';
 
 /**
@@ -231,8 +231,7 @@ export class ReadManyIterator implements AsyncIterableIterator<ReadManyResult>, 
         if (position === -1) throw invalidArgType('range.position', ['integer', 'bigint'], range.position);
       }
       if (typeof length !== 'number' || !(length >= 0 && length <= kIoMaxLength) || !Number.isInteger(length)) validateInteger(length, 'range.length', 0, kIoMaxLength);
-      // A fresh buffer is placed for a fast copy from the page cache (allocReadBuffer, ADR 0009).
-      const buffer = range.buffer ?? (length < Buffer.poolSize >>> 1 ? Buffer.allocUnsafe(length) : allocReadBuffer(length, Number(position)));
+      const buffer = range.buffer ?? freshReadBuffer(length, Number(position));
       if (buffer.byteLength < length) throw invalidArgType('range.buffer', `Buffer of at least ${length} bytes`, buffer);
       const operation = new Operation(Call.read, Shape.bytes, 'read');
       operation.buffer = buffer;

@@ -1,8 +1,9 @@
 // Why: the kernel copies page-cache data to the destination with `rep movsb`, and on x86 cores that
 // copy runs up to 3x slower when the destination sits a few bytes (4-24 measured) past the source
-// modulo 4 KiB: stores and later loads look alike to the memory-ordering checks (4K aliasing). glibc places every malloc'd block of 128 KiB or more 16 bytes into a page, so a
-// Buffer of that size read from a page-aligned file offset is in exactly that zone (1 MiB reads on
-// the development VM: 7-8 GB/s against 14-17 GB/s with the destination moved by 16-48 bytes).
+// modulo 4 KiB: stores and later loads look alike to the memory-ordering checks (4K aliasing).
+// glibc places every malloc'd block of 128 KiB or more 16 bytes into a page, so a Buffer of that
+// size read from a page-aligned file offset is in exactly that zone (1 MiB reads on the
+// development VM: 7-8 GB/s against 14-17 GB/s with the destination moved by 16-48 bytes).
 // Keeping destination and source equal modulo 64 bytes leaves them 0 or a multiple of 64 apart,
 // which measured at full speed. glibc's own memmove checks the same thing before `rep movsb`.
 // The destination follows the position rounded down to 8 bytes, so that the Buffer's byteOffset
