@@ -180,7 +180,9 @@ function projectManifest(manager, layer) {
 const installCommands = {
   npm: ['npm', ['install', '--no-audit', '--no-fund', '--loglevel=http']],
   pnpm: [pnpmCommand[0], [...pnpmCommand[1], 'install', '--reporter=append-only', '--no-frozen-lockfile']],
-  yarn: ['npx', ['-y', 'yarn@1', 'install', '--non-interactive', '--no-lockfile', '--ignore-engines']],
+  // A cache of this run's own: yarn 1 keys `file:` tarballs by path and would reuse a tarball packed
+  // earlier at the same path (another set of platform packages, say), not the one just made.
+  yarn: ['npx', ['-y', 'yarn@1', 'install', '--non-interactive', '--no-lockfile', '--ignore-engines', '--cache-folder', join(temp, 'yarn-cache')]],
 };
 
 const foreignPlatforms = platforms.made.filter((entry) => entry !== hostPlatform);
