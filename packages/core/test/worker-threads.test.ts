@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { fstatSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { usableBackends } from '@tpio/binding';
 import { describeEachBackend } from '@tpio/vitest-config/backends';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
@@ -9,6 +12,8 @@ import { open } from '../src/index.js';
 import { useBackend } from './helpers.js';
 
 const script = new URL('./fixtures/worker.mjs', import.meta.url);
+const childScript = new URL('./fixtures/terminate-child.mjs', import.meta.url);
+const execFileAsync = promisify(execFile);
 
 function run(workerData: object): Promise<any> {
   return new Promise((resolve, reject) => {
@@ -37,6 +42,18 @@ describeEachBackend(usableBackends(), (backend) => {
         expect(result).toEqual({ backend, digest, many: 200, size: data.length, inFlight: 0 });
       }
       expect(results[2]).toBe(data.length);
+    });
+
+    it('terminating a worker that holds an open FileHandle ends, also where only the worker loaded tpio', async () => {
+      const worker = new Worker(script, { workerData: { path, backend, mode: 'idle' } });
+      await new Promise((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      expect(await worker.terminate()).toBe(1);
+      // In a process of its own, whose main thread never loads tpio: there the Windows build hung.
+      const { stdout } = await execFileAsync(process.execPath, [fileURLToPath(childScript), path, backend]);
+      expect(stdout.trim()).toBe('terminated: 1');
     });
 
     it('terminating a worker with reads in flight is safe', async () => {

@@ -17,16 +17,19 @@ namespace tpio::win {
 
 namespace {
 
-// uv_fs_close needs a loop; a private one per calling thread keeps the JS thread's loop out of it
-// (its request counters are not thread-safe).
-class ThreadLoop {
+// uv_fs_close needs a loop; a private one per call keeps the JS thread's loop out of it (its request
+// counters are not thread-safe). Per call, not per thread: a thread_local one was closed by the
+// thread's exit, and on a worker thread that node is tearing down (its FileHandles closed by the
+// port's cleanup hook on that thread) the exit then never finished: worker.terminate() hung under
+// Wine, on both engines, whenever the worker still held an open FileHandle.
+class CloseLoop {
  public:
-  ThreadLoop() { ready_ = uv_loop_init(&loop_) == 0; }
-  ~ThreadLoop() {
+  CloseLoop() { ready_ = uv_loop_init(&loop_) == 0; }
+  ~CloseLoop() {
     if (ready_) uv_loop_close(&loop_);
   }
-  ThreadLoop(const ThreadLoop&) = delete;
-  ThreadLoop& operator=(const ThreadLoop&) = delete;
+  CloseLoop(const CloseLoop&) = delete;
+  CloseLoop& operator=(const CloseLoop&) = delete;
   uv_loop_t* get() { return ready_ ? &loop_ : nullptr; }
 
  private:
@@ -171,7 +174,7 @@ int32_t CloseFd(int32_t fd) {
   // Unbind from the thread pool first: pending I/O is cancelled and its callbacks drained, and a
   // later handle with the same value must not inherit this one's TP_IO.
   ReleaseHandleBinding(handle);
-  thread_local ThreadLoop loop;
+  CloseLoop loop;
   if (loop.get() == nullptr) return uv::kEnomem;
   uv_fs_t request;
   int result = uv_fs_close(loop.get(), &request, fd, nullptr);
