@@ -17,25 +17,21 @@ namespace tpio::win {
 
 namespace {
 
-// uv_fs_close needs a loop; a private one per call keeps the JS thread's loop out of it (its request
-// counters are not thread-safe). Per call, not per thread: a thread_local one was closed by the
-// thread's exit, and on a worker thread that node is tearing down (its FileHandles closed by the
-// port's cleanup hook on that thread) the exit then never finished: worker.terminate() hung under
-// Wine, on both engines, whenever the worker still held an open FileHandle.
-class CloseLoop {
- public:
-  CloseLoop() { ready_ = uv_loop_init(&loop_) == 0; }
-  ~CloseLoop() {
-    if (ready_) uv_loop_close(&loop_);
-  }
-  CloseLoop(const CloseLoop&) = delete;
-  CloseLoop& operator=(const CloseLoop&) = delete;
-  uv_loop_t* get() { return ready_ ? &loop_ : nullptr; }
-
- private:
-  uv_loop_t loop_;
-  bool ready_ = false;
-};
+// uv_fs_close needs a loop, though a call without a callback runs synchronously and touches only
+// its request. One loop for the process, made on first use and never closed: a thread_local one
+// was closed by the thread's exit, and on a worker thread that node is tearing down (its
+// FileHandles closed by the port's cleanup hook on that thread) the exit then never finished
+// (worker.terminate() hung under Wine whenever the worker held an open FileHandle); one per call
+// made an I/O completion port per close. Not the JS thread's loop: its counters are that thread's.
+uv_loop_t* SyncCallLoop() {
+  static uv_loop_t* const loop = [] {
+    auto* made = new uv_loop_t;
+    if (uv_loop_init(made) == 0) return made;
+    delete made;
+    return static_cast<uv_loop_t*>(nullptr);
+  }();
+  return loop;
+}
 
 }  // namespace
 
@@ -174,10 +170,10 @@ int32_t CloseFd(int32_t fd) {
   // Unbind from the thread pool first: pending I/O is cancelled and its callbacks drained, and a
   // later handle with the same value must not inherit this one's TP_IO.
   ReleaseHandleBinding(handle);
-  CloseLoop loop;
-  if (loop.get() == nullptr) return uv::kEnomem;
+  uv_loop_t* loop = SyncCallLoop();
+  if (loop == nullptr) return uv::kEnomem;
   uv_fs_t request;
-  int result = uv_fs_close(loop.get(), &request, fd, nullptr);
+  int result = uv_fs_close(loop, &request, fd, nullptr);
   uv_fs_req_cleanup(&request);
   return result < 0 ? result : 0;
 }
