@@ -9,6 +9,7 @@
 #include <uv.h>
 
 #include <memory>
+#include <mutex>
 
 #include "win/tp_io_handles.h"
 #include "win/win_errno.h"
@@ -23,13 +24,17 @@ namespace {
 // FileHandles closed by the port's cleanup hook on that thread) the exit then never finished
 // (worker.terminate() hung under Wine whenever the worker held an open FileHandle); one per call
 // made an I/O completion port per close. Not the JS thread's loop: its counters are that thread's.
+// A failed uv_loop_init (no completion port to be had) is tried again at the next close rather than
+// remembered, so that one bad moment does not fail every later close. The mutex is leaked as the
+// handle table is: a close on another thread may still run while static destructors do.
 uv_loop_t* SyncCallLoop() {
-  static uv_loop_t* const loop = [] {
-    auto* made = new uv_loop_t;
-    if (uv_loop_init(made) == 0) return made;
-    delete made;
-    return static_cast<uv_loop_t*>(nullptr);
-  }();
+  static std::mutex* const mutex = new std::mutex();
+  static uv_loop_t* loop = nullptr;
+  std::lock_guard<std::mutex> lock(*mutex);
+  if (loop == nullptr) {
+    auto made = std::make_unique<uv_loop_t>();
+    if (uv_loop_init(made.get()) == 0) loop = made.release();
+  }
   return loop;
 }
 
