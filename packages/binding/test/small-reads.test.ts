@@ -78,6 +78,31 @@ describeEachBackend(usableBackends(), (backend) => {
     }
   });
 
+  it('reads large ranges issued together as node does: whole, across the end, at it, past it, and failing', async () => {
+    // Two or more large reads in one batch with none pending: on Linux the threads engine tries the
+    // last one from the page cache on the JavaScript thread while a worker copies the others.
+    const size = 700_001;
+    const path = dir.randomFile('large-pair.bin', size).path;
+    const fd = openSync(path, 'r');
+    const writeOnly = openSync(dir.file('large-write-only.bin', 'data'), 'w');
+    const { issue } = promiseIo(newPort(), fd);
+    const { issue: issueWriteOnly } = promiseIo(newPort(), writeOnly);
+    try {
+      for (const pair of [
+        [[256 * 1024, 0], [256 * 1024, 256 * 1024]], // the halves of one view, both whole
+        [[256 * 1024, 0], [512 * 1024, 300_000]], // the last one short: the end of the file
+        [[128 * 1024, 1], [128 * 1024, size]], // the last one at the end: 0
+        [[200_000, 3], [1 << 20, size + 4096], [1 << 20, 5]], // past the end, then across it
+      ]) {
+        await Promise.all(pair.map(([length, position]) => expectSameAsNode(issue, fd, length!, position!)));
+      }
+      await Promise.all([0, 1 << 20].map((position) => expectSameAsNode(issueWriteOnly, writeOnly, 1 << 20, position)));
+    } finally {
+      closeSync(fd);
+      closeSync(writeOnly);
+    }
+  });
+
   it('fails on a directory and on a write-only descriptor as node does', async () => {
     const folder = join(dir.path, `folder-${backend}`);
     mkdirSync(folder);

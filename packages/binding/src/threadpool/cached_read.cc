@@ -57,6 +57,12 @@ bool IsCachedReadCandidate(const Op& op) {
   return op.interrupts == 0 && Enabled() && g_supported.load(std::memory_order_relaxed);
 }
 
+bool IsLargeCachedReadCandidate(const Op& op) {
+  if (op.kind != OpKind::kRead || op.position < 0 || op.length < kLargeTransfer) return false;
+  if ((op.engine_flags & (kOpFlagDelegated | kOpFlagReadAhead)) != 0) return false;
+  return op.interrupts == 0 && Enabled() && g_supported.load(std::memory_order_relaxed);
+}
+
 bool TryCachedRead(Op* op) {
   int64_t result = ReadNowait(op->fd, op->data, op->length, op->position);
   if (result < 0) {
@@ -76,6 +82,7 @@ bool TryCachedRead(Op* op) {
 #else
 
 bool IsCachedReadCandidate(const Op& /*op*/) { return false; }
+bool IsLargeCachedReadCandidate(const Op& /*op*/) { return false; }
 bool TryCachedRead(Op* /*op*/) { return false; }
 
 #endif
