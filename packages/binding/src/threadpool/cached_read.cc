@@ -46,21 +46,21 @@ int64_t ReadNowait(int fd, void* data, size_t length, int64_t position) {
   return result >= 0 ? result : -errno;
 }
 
-}  // namespace
-
-bool IsCachedReadCandidate(const Op& op) {
-  if (op.kind != OpKind::kRead || op.position < 0 || op.length >= kLargeTransfer) return false;
-  // An op another engine handed over so that a worker copies it (the io_uring engine's share of
-  // small reads) goes to a worker: this thread already copies its own part.
-  if ((op.engine_flags & kOpFlagDelegated) != 0) return false;
-  // Test builds plan simulated interruptions on an op (TPIO_FAULTS); the worker's retry loop takes them.
+// What both kinds of candidate need: a plain read at an explicit position that no other engine
+// handed over so that a worker copies it (the io_uring engine's share of small reads, its large
+// reads in flight together: this thread already copies its own part), and the call available.
+// Test builds plan simulated interruptions on an op (TPIO_FAULTS); the worker's retry loop takes them.
+bool MayTry(const Op& op) {
+  if (op.kind != OpKind::kRead || op.position < 0 || (op.engine_flags & kOpFlagDelegated) != 0) return false;
   return op.interrupts == 0 && Enabled() && g_supported.load(std::memory_order_relaxed);
 }
 
+}  // namespace
+
+bool IsCachedReadCandidate(const Op& op) { return op.length < kLargeTransfer && MayTry(op); }
+
 bool IsLargeCachedReadCandidate(const Op& op) {
-  if (op.kind != OpKind::kRead || op.position < 0 || op.length < kLargeTransfer) return false;
-  if ((op.engine_flags & (kOpFlagDelegated | kOpFlagReadAhead)) != 0) return false;
-  return op.interrupts == 0 && Enabled() && g_supported.load(std::memory_order_relaxed);
+  return op.length >= kLargeTransfer && (op.engine_flags & kOpFlagReadAhead) == 0 && MayTry(op);
 }
 
 bool TryCachedRead(Op* op) {
