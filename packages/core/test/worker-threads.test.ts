@@ -15,12 +15,18 @@ const script = new URL('./fixtures/worker.mjs', import.meta.url);
 const childScript = new URL('./fixtures/terminate-child.mjs', import.meta.url);
 const execFileAsync = promisify(execFile);
 
-function run(workerData: object): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(script, { workerData });
+/** Starts the fixture worker; `message` settles with its first message (or its error). */
+function start(workerData: object): { worker: Worker; message: Promise<any> } {
+  const worker = new Worker(script, { workerData });
+  const message = new Promise((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
   });
+  return { worker, message };
+}
+
+function run(workerData: object): Promise<any> {
+  return start(workerData).message;
 }
 
 describeEachBackend(usableBackends(), (backend) => {
@@ -45,11 +51,8 @@ describeEachBackend(usableBackends(), (backend) => {
     });
 
     it('terminating a worker that holds an open FileHandle ends, also where only the worker loaded tpio', async () => {
-      const worker = new Worker(script, { workerData: { path, backend, mode: 'idle' } });
-      await new Promise((resolve, reject) => {
-        worker.once('message', resolve);
-        worker.once('error', reject);
-      });
+      const { worker, message } = start({ path, backend, mode: 'idle' });
+      await message;
       expect(await worker.terminate()).toBe(1);
       // In a process of its own, whose main thread never loads tpio: there the Windows build hung.
       const { stdout } = await execFileAsync(process.execPath, [fileURLToPath(childScript), path, backend]);
@@ -57,11 +60,8 @@ describeEachBackend(usableBackends(), (backend) => {
     });
 
     it('terminating a worker with reads in flight is safe', async () => {
-      const worker = new Worker(script, { workerData: { path, backend, mode: 'endless' } });
-      const { fd } = await new Promise<{ fd: number }>((resolve, reject) => {
-        worker.once('message', resolve);
-        worker.once('error', reject);
-      });
+      const { worker, message } = start({ path, backend, mode: 'endless' });
+      const { fd } = (await message) as { fd: number };
       await new Promise((resolve) => setTimeout(resolve, 20));
       const file = statSync(path);
       expect(await worker.terminate()).toBe(1);

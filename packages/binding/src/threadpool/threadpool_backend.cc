@@ -144,7 +144,7 @@ void ThreadpoolBackend::Flush() {
   // others: as the io_uring engine copies the last one inside io_uring_enter (ADR 0004). BYOB reader
   // on this engine, alternating processes: 5.4-5.8 -> 6.5-7.6 GB/s, 17% less CPU per MiB. Not a
   // lone large read: behind chunks() each refill comes alone after the others finished, and this
-  // thread then copied every chunk itself (7.2-8.0 -> 5.6-6.0 GB/s). See ADR 0007.
+  // thread then copied every chunk itself (7.4-7.9 -> 5.6-6.0 GB/s). See ADR 0007.
   if (candidates_.empty() && batch_.size() >= 2 && IsLargeCachedReadCandidate(*batch_.back()) &&
       large_reads_pending_.load(std::memory_order_relaxed) == 0 &&
       std::any_of(batch_.begin(), batch_.end() - 1, [](const Op* op) { return IsLargeRead(*op); })) {
