@@ -40,6 +40,9 @@ class ThreadpoolBackend final : public Backend {
   // Worker, under mutex_: whether this worker, out of work, should poll for more before sleeping;
   // `after_read_ahead`: the last op it ran was read-ahead (kOpFlagReadAhead).
   bool ShouldSpin(bool after_read_ahead) const;
+  // JS thread, in Flush(): whether the batch's last op is a large read to try on this thread,
+  // the last of several large reads with none pending from an earlier Flush().
+  bool EndsWithLargeCachedReadCandidate() const;
   // JS thread, in Flush(): folds the batch's size into batch_average16_.
   void RecordBatch(size_t ops);
   // JS thread: appends `ops` to the queue, wakes a worker if none is awake, and empties `ops`.
