@@ -17,6 +17,7 @@ export interface NativeAddon {
   probe(): NativeProbe;
   adviseHugePages(view: ArrayBufferView): boolean;
   readAlignment(buffer: Buffer, position: number): number;
+  pageOffset(buffer: Buffer): number;
   protocol: { submissionWords: number; completionWords: number; statFields: number; opKindMax: number };
 }
 
@@ -28,6 +29,7 @@ export interface NativeProbe {
   kernel?: string;
   winTp?: WinTpCounters;
   faults?: FaultReport | null;
+  bouncedReads?: number;
 }
 
 /** Process-wide counts of the Windows engine (see {@link ProbeReport.winTp}). */

@@ -22,6 +22,12 @@ export interface ProbeReport {
   winTp: WinTpCounters | null;
   /** Test-only: what TPIO_FAULTS injected so far in this process, or null when it is unset. */
   faults: FaultReport | null;
+  /**
+   * Large reads into caller memory that the kernel would have copied slowly (x86: a destination
+   * 1-31 bytes past the file position modulo 4 KiB), taken through a bounce buffer instead, so far
+   * in this process, on every engine (ADR 0010). `TPIO_READ_BOUNCE=0` turns the bounce off.
+   */
+  bouncedReads: number;
 }
 
 /**
@@ -43,6 +49,7 @@ export function probe(): ProbeReport {
     kernel: report.kernel ?? '',
     winTp: report.winTp ?? null,
     faults: report.faults ?? null,
+    bouncedReads: report.bouncedReads ?? 0,
   };
 }
 

@@ -1,4 +1,5 @@
-// Module init: exports NativePort, probe(), adviseHugePages(), readAlignment() and the protocol constants lib/protocol.ts checks.
+// Module init: exports NativePort, probe(), adviseHugePages(), readAlignment(), pageOffset() and the
+// protocol constants lib/protocol.ts checks.
 
 #include <napi.h>
 
@@ -17,6 +18,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("probe", Napi::Function::New(env, tpio::napi::Probe, "probe"));
   exports.Set("adviseHugePages", Napi::Function::New(env, tpio::napi::AdviseHugePages, "adviseHugePages"));
   exports.Set("readAlignment", Napi::Function::New(env, tpio::napi::ReadAlignment, "readAlignment"));
+  exports.Set("pageOffset", Napi::Function::New(env, tpio::napi::PageOffset, "pageOffset"));
   Napi::Object protocol = Napi::Object::New(env);
   protocol.Set("submissionWords", tpio::protocol::kSubmissionWords);
   protocol.Set("completionWords", tpio::protocol::kCompletionWords);

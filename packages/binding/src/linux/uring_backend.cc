@@ -200,11 +200,33 @@ Op* UringBackend::MarkDelegated(Op* op) {
   return op;
 }
 
+bool UringBackend::RouteAliasedRead(Op* op) {
+  if (op->kind != OpKind::kRead || !ReadWouldAlias(op->data, op->position, op->length)) return false;
+  if (!bounce_busy_ && op->length <= bounce_.capacity() && bounce_.Place(op->position) != nullptr) {
+    op->engine_flags |= kEngineFlagBounced;
+    bounce_busy_ = true;
+    CountBouncedRead();
+    return false;  // still goes onto the ring, pointed at bounce_ by Issue()
+  }
+  // Too large for bounce_, or bounce_ still holds an earlier read the disk has not delivered: a
+  // worker reads it in pieces through its own bounce buffer, still faster than one slow copy.
+  sink_->Resubmit(MarkDelegated(op));
+  return true;
+}
+
+void UringBackend::Unbounce(Op* op, int32_t res) {
+  if ((op->engine_flags & kEngineFlagBounced) == 0) return;
+  if (res > 0) CopyWithoutAliasing(op->data, bounce_.Place(op->position), static_cast<size_t>(res));
+  op->engine_flags &= static_cast<uint8_t>(~kEngineFlagBounced);
+  bounce_busy_ = false;
+}
+
 void UringBackend::IssueHeldLarge() {
   Op* op = std::exchange(held_large_, nullptr);
-  if (op == nullptr) return;
+  if (op == nullptr || RouteAliasedRead(op)) return;
   Sqe* sqe = NextSqe();
   if (sqe == nullptr) {
+    Unbounce(op, 0);
     sink_->Resubmit(MarkDelegated(op));  // SQ full even after a submit
     return;
   }
@@ -214,6 +236,7 @@ void UringBackend::IssueHeldLarge() {
 
 void UringBackend::Issue(Op* op, uint8_t opcode, Sqe* sqe) {
   PrepareSqe(op, opcode, sqe);
+  if ((op->engine_flags & kEngineFlagBounced) != 0) sqe->addr = reinterpret_cast<uintptr_t>(bounce_.Place(op->position));
   if (op->interrupts != 0) [[unlikely]] {
     // Test-only (TPIO_FAULTS): this attempt is interrupted. A NOP stands in for it, and its CQE is
     // taken as -EINTR with nothing transferred (CompleteCqe), which is what sends the op through
@@ -310,6 +333,7 @@ void UringBackend::CompleteCqe(uint64_t user_data, int32_t res) {
   if (res == -EOPNOTSUPP && !shut_down_) {
     // The kernel knows the opcode but not for this file (filesystem or flag combination):
     // re-run it on the threads engine, as libuv does, without the caller noticing.
+    Unbounce(op, 0);
     sink_->Resubmit(op);
     return;
   }
@@ -331,6 +355,7 @@ void UringBackend::CompleteCqe(uint64_t user_data, int32_t res) {
       res = -ECANCELED;
     }
   }
+  Unbounce(op, res);
   FinishOp(op, res);
   op->state.store(OpState::kDone, std::memory_order_release);
   sink_->CompleteOnLoop(op);

@@ -10,6 +10,7 @@
 
 #include "core/backend.h"
 #include "core/fault_injector.h"
+#include "core/read_bounce.h"
 #include "linux/small_read_share.h"
 #include "linux/uring_ring.h"
 
@@ -18,6 +19,7 @@ namespace tpio::uring {
 // Op::engine_flags bits of this engine.
 constexpr uint8_t kEngineFlagLarge = 1;  // a large transfer accepted onto the ring (IsLargeTransfer)
 constexpr uint8_t kEngineFlagSmallRead = 2;  // a small read handed to the workers (SmallReadShare)
+constexpr uint8_t kEngineFlagBounced = 4;  // a large read the ring copies into bounce_ (read_bounce.h)
 
 // Creates the engine for one port. Null with `error` set ("io_uring_setup failed: EPERM (...)")
 // when io_uring cannot be used here; `backend: 'auto'` then falls back to worker threads.
@@ -62,6 +64,11 @@ class UringBackend final : public Backend {
   Op* MarkDelegated(Op* op);
   // Flush(): the batch's last large op, held back by Submit(), goes onto the ring after all.
   void IssueHeldLarge();
+  // A large read into memory the kernel would copy slowly (read_bounce.h): true if it was routed
+  // through bounce_ (flagged kEngineFlagBounced) or handed to a worker, which bounces it in pieces.
+  bool RouteAliasedRead(Op* op);
+  // A bounced read's CQE: copies its `res` bytes out of bounce_ and frees bounce_ for the next one.
+  void Unbounce(Op* op, int32_t res);
   // SQPOLL only: true once the process's credentials differ from the ring creator's.
   bool CredentialsChanged();
 
@@ -78,6 +85,11 @@ class UringBackend final : public Backend {
   size_t large_in_flight_ = 0;
   Op* held_large_ = nullptr;
   size_t large_delegated_ = 0;
+  // One large read at a time lands here first when its destination is in the slow zone; the ring
+  // copies into it at full speed and Unbounce() copies it out on this thread.
+  static constexpr size_t kBounceCapacity = 1024 * 1024;
+  BounceBuffer bounce_{kBounceCapacity};
+  bool bounce_busy_ = false;
   SmallReadShare share_{SmallReadShare::ConfiguredShare()};
   uint32_t small_reads_issued_ = 0;  // small reads put on the ring since the last Flush()
   FaultInjector faults_;         // test-only (TPIO_FAULTS refuse=): cuts submit calls short

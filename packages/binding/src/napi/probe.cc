@@ -9,6 +9,7 @@
 #endif
 
 #include "core/fault_injector.h"
+#include "core/read_bounce.h"
 #include "core/select_backend.h"
 #ifdef TPIO_HAVE_URING
 #include "linux/uring_probe.h"
@@ -81,6 +82,7 @@ Napi::Value Probe(const Napi::CallbackInfo& info) {
   report.Set("winTp", win_tp);
 #endif
   report.Set("faults", FaultReport(env));
+  report.Set("bouncedReads", static_cast<double>(BouncedReads()));
   return report;
 }
 

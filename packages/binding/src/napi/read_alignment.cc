@@ -38,4 +38,12 @@ Napi::Value ReadAlignment(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, static_cast<double>((target - address) & (kCacheLine - 1)));
 }
 
+Napi::Value PageOffset(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  void* data = nullptr;
+  size_t length = 0;
+  if (info.Length() < 1 || napi_get_buffer_info(env, info[0], &data, &length) != napi_ok) return Napi::Number::New(env, 0);
+  return Napi::Number::New(env, static_cast<double>(reinterpret_cast<uintptr_t>(data) & 4095));
+}
+
 }  // namespace tpio::napi

@@ -17,7 +17,9 @@
 #include <unistd.h>
 
 #include "core/fault_injector.h"
+#include "core/read_bounce.h"
 #include "core/stat_fields.h"
+#include "threadpool/bounced_read.h"
 
 namespace tpio::pool {
 
@@ -109,6 +111,9 @@ int32_t RunBlocking(Op* op) {
   const off_t position = op->position;
   switch (op->kind) {
     case OpKind::kRead:
+      if (ReadWouldAlias(op->data, position, op->length)) {
+        return Clamp(Retry(op, [&] { return BouncedPread(fd, op->data, op->length, position, 0); }));
+      }
       return Clamp(Retry(op, [&] {
         return position < 0 ? read(fd, op->data, op->length) : pread(fd, op->data, op->length, position);
       }));

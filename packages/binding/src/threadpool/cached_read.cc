@@ -9,6 +9,9 @@
 
 #include "threadpool/cached_read.h"
 
+#include "core/read_bounce.h"
+#include "threadpool/bounced_read.h"
+
 #include <atomic>
 
 #ifdef __linux__
@@ -41,6 +44,10 @@ bool Enabled() {
 
 // One preadv2 with RWF_NOWAIT; -errno on failure.
 int64_t ReadNowait(int fd, void* data, size_t length, int64_t position) {
+  if (ReadWouldAlias(data, position, length)) {
+    int64_t result = BouncedPread(fd, data, length, position, RWF_NOWAIT);
+    return result >= 0 ? result : -errno;
+  }
   struct iovec iov = {data, length};
   ssize_t result = preadv2(fd, &iov, 1, position, RWF_NOWAIT);
   return result >= 0 ? result : -errno;

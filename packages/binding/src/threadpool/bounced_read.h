@@ -1,0 +1,17 @@
+#pragma once
+// The threads engine's positioned read through a bounce buffer (POSIX), for destinations the
+// kernel would copy slowly (core/read_bounce.h). The range is read in pieces into a buffer of the
+// calling thread's own, each copied out before the next, so that the second copy reads from cache.
+
+#include <cstddef>
+#include <cstdint>
+
+namespace tpio::pool {
+
+// Reads up to `length` bytes at `position` into `data` as one pread (`flags` 0) or one preadv2
+// with `flags` (Linux: RWF_NOWAIT) would: returns the byte count, short at the end of the file or
+// where a piece came back short, or -1 with errno set when the first piece fails. A failure after
+// some bytes arrived returns those bytes, as the kernel does for a read that fails part-way.
+int64_t BouncedPread(int fd, void* data, size_t length, int64_t position, int flags);
+
+}  // namespace tpio::pool

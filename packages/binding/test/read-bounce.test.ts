@@ -1,0 +1,169 @@
+// Large reads into caller memory that sits 1-31 bytes past the file position modulo 4 KiB, where the
+// kernel's copy is slow on x86 (ADR 0010): the engines read them through a bounce buffer of their
+// own and copy them out. Whatever the path, the caller must see exactly what node's readSync
+// reports, and not a byte outside the range that arrived may change. Views are placed at chosen
+// distances with the addon's pageOffset(), so the slow zone is hit whatever malloc returned.
+
+import { closeSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { describeEachBackend } from '@tpio/vitest-config/backends';
+import { useTempDir } from '@tpio/vitest-config/fixtures';
+import { probe, usableBackends } from '../lib/index.js';
+import { errnoOf } from '../lib/errors.js';
+import { loadAddon } from '../lib/load.js';
+import { promiseIo, usePorts } from './helpers.js';
+
+const guard = 0xee;
+const page = 4096;
+/** Engines that bounce: the POSIX ones, on x86-64 (the Windows engines read directly). */
+const bouncesHere = process.arch === 'x64' && process.platform !== 'win32';
+const inZone = [1, 4, 8, 16, 24, 31];
+const outOfZone = [0, 32, 48, 4064, 4088];
+
+interface Placed {
+  backing: Buffer;
+  offset: number;
+  view: Buffer;
+}
+
+/** A view of `length` bytes whose first byte is `distance` bytes past `position` modulo 4 KiB. */
+function placeView(length: number, position: number, distance: number): Placed {
+  const backing = Buffer.alloc(length + 2 * page, guard);
+  const start = loadAddon().addon.pageOffset(backing);
+  const offset = (((distance + position - start) % page) + 2 * page) % page;
+  const view = backing.subarray(offset, offset + length);
+  expect((loadAddon().addon.pageOffset(view) - (position % page) + 2 * page) % page).toBe(distance);
+  return { backing, offset, view };
+}
+
+/** node's answer for the same read: the bytes, or the error's code. */
+function nodeRead(fd: number, length: number, position: number): { bytes: Buffer } | { code: string } {
+  const buffer = Buffer.alloc(length);
+  try {
+    return { bytes: buffer.subarray(0, readSync(fd, buffer, 0, length, position)) };
+  } catch (error) {
+    return { code: (error as NodeJS.ErrnoException).code! };
+  }
+}
+
+/** Checks one completed read against node's answer, and that the guard bytes around it are intact. */
+function expectNodesAnswer(placed: Placed, completion: { result: number; bytesTransferred: number }, fd: number, position: number) {
+  const { backing, offset, view } = placed;
+  const expected = nodeRead(fd, view.length, position);
+  let arrived = 0;
+  if ('code' in expected) {
+    expect([completion.result, completion.bytesTransferred]).toEqual([errnoOf(expected.code), 0]);
+  } else {
+    arrived = expected.bytes.length;
+    expect([completion.result, completion.bytesTransferred]).toEqual([0, arrived]);
+    expect(view.subarray(0, arrived).equals(expected.bytes)).toBe(true);
+  }
+  const untouched = (from: number, to: number) => backing.subarray(from, to).every((byte) => byte === guard);
+  expect(untouched(0, offset)).toBe(true);
+  expect(untouched(offset + arrived, backing.length)).toBe(true);
+}
+
+describeEachBackend(usableBackends(), (backend) => {
+  const dir = useTempDir();
+  const newPort = usePorts(backend);
+  const size = 3 * 1024 * 1024 + 1234;
+
+  it('reads into views at every distance from the position, in and out of the slow zone, as node does', async () => {
+    const path = dir.randomFile('distances.bin', size).path;
+    const fd = openSync(path, 'r');
+    const { issue } = promiseIo(newPort(), fd);
+    try {
+      for (const distance of [...inZone, ...outOfZone]) {
+        // A read larger than the io_uring engine's bounce buffer goes to a worker, which bounces it in pieces.
+        for (const [length, position] of [[128 * 1024, 0], [512 * 1024, 3 * page], [1 << 20, 777], [(2 << 20) + 100, 5]] as const) {
+          const placed = placeView(length, position, distance);
+          const before = probe().bouncedReads;
+          const completion = await issue('read', { buffer: placed.view, position });
+          expectNodesAnswer(placed, completion, fd, position);
+          expect(probe().bouncedReads - before).toBe(bouncesHere && inZone.includes(distance) ? 1 : 0);
+        }
+      }
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('stops where the file ends: across it in the middle of a piece, at it, past it', async () => {
+    const path = dir.randomFile('ends.bin', size).path;
+    const fd = openSync(path, 'r');
+    const { issue } = promiseIo(newPort(), fd);
+    try {
+      for (const [length, position] of [[1 << 20, size - 300_000], [(2 << 20) + 64, size - (2 << 20) + 1000], [256 * 1024, size], [256 * 1024, size + page]] as const) {
+        const placed = placeView(length, position, 16);
+        expectNodesAnswer(placed, await issue('read', { buffer: placed.view, position }), fd, position);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('reads several slow-zone views in flight at once, as a split view and as read-ahead', async () => {
+    // Two in one batch: the io_uring engine bounces the last inline and hands the first to a worker;
+    // the threads engine tries the last on the JavaScript thread. Eight: some find the io_uring
+    // engine's one bounce buffer taken and go to workers.
+    const path = dir.randomFile('together.bin', size).path;
+    const fd = openSync(path, 'r');
+    const { issue } = promiseIo(newPort(), fd);
+    try {
+      for (const count of [2, 8]) {
+        const length = 384 * 1024;
+        const reads = Array.from({ length: count }, (_, i) => {
+          const position = i * length;
+          const placed = placeView(length, position, 8 + i);
+          return { placed, position, done: issue('read', { buffer: placed.view, position }) };
+        });
+        for (const { placed, position, done } of reads) expectNodesAnswer(placed, await done, fd, position);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('fails as node does on a directory and a write-only descriptor, leaving the view untouched', async () => {
+    const folder = join(dir.path, `folder-${backend}`);
+    mkdirSync(folder);
+    const writeOnly = dir.file('write-only.bin', 'data');
+    const fds = process.platform === 'win32' ? [openSync(writeOnly, 'w')] : [openSync(folder, 'r'), openSync(writeOnly, 'w')];
+    try {
+      for (const fd of fds) {
+        const { issue } = promiseIo(newPort(), fd);
+        const placed = placeView(256 * 1024, 0, 16);
+        expectNodesAnswer(placed, await issue('read', { buffer: placed.view, position: 0 }), fd, 0);
+      }
+    } finally {
+      for (const fd of fds) closeSync(fd);
+    }
+  });
+
+  it('delivers every slow-zone read, whole or cancelled, when the port closes with them in flight', async () => {
+    const path = dir.randomFile('closing.bin', size).path;
+    const fd = openSync(path, 'r');
+    const port = newPort();
+    const { issue } = promiseIo(port, fd);
+    try {
+      const length = 512 * 1024;
+      const reads = [0, 1, 2, 3].map((i) => {
+        const position = i * length;
+        const placed = placeView(length, position, 16);
+        return { placed, position, done: issue('read', { buffer: placed.view, position }) };
+      });
+      await port.close();
+      for (const { placed, position, done } of reads) {
+        const completion = await done;
+        if (completion.result === errnoOf('ECANCELED')) {
+          expect(completion.bytesTransferred).toBe(0);
+        } else {
+          expectNodesAnswer(placed, completion, fd, position);
+        }
+      }
+    } finally {
+      closeSync(fd);
+    }
+  });
+});
