@@ -123,7 +123,18 @@ export async function fsWrite(params: StreamParams) {
 
 export async function tpioByob(params: StreamParams) {
   const { readableWebStream } = await tpioStream(params.backend);
-  return byob(readableWebStream(params.file) as unknown as ReadableStream<Uint8Array>, params.size);
+  const { open } = await import('@tpio/core');
+  // Opened before measuring, as fsByob opens node's FileHandle: both time the stream alone (the
+  // file's open, and on tpio the port's creation with its first op, are outside either window).
+  // `start: 0` keeps the reads at explicit positions, as a stream opened from the path makes them,
+  // so that each view is read as two halves at once (splitRead); from a handle's current position
+  // the stream reads each view in one read.
+  const handle = await open(params.file, 'r');
+  try {
+    return await byob(readableWebStream(handle, { start: 0 }) as unknown as ReadableStream<Uint8Array>, params.size);
+  } finally {
+    await handle.close();
+  }
 }
 
 export async function fsByob(params: StreamParams) {
