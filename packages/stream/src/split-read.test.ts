@@ -5,7 +5,7 @@ import { open } from '@tpio/core';
 import { describeEachBackend } from '@tpio/vitest-config/backends';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
 import { useBackend } from '../test/conformance/harness.js';
-import { maxParts, minPartBytes, splitRead } from './split-read.js';
+import { maxParts, minPartBytes, splitParts, splitRead } from './split-read.js';
 
 describeEachBackend(usableBackends(), (backend) => {
   useBackend(backend);
@@ -23,6 +23,11 @@ describeEachBackend(usableBackends(), (backend) => {
         expect(Buffer.from(target).equals(data.subarray(position, position + length))).toBe(true);
       }
     }
+  });
+
+  it('reads a view in one read on io_uring and in parts elsewhere', () => {
+    const split = backend === 'uring' ? 1 : maxParts;
+    expect([splitParts(1 << 20), splitParts(2 * minPartBytes), splitParts(minPartBytes - 1), splitParts(0)]).toEqual([split, split, 1, 1]);
   });
 
   it('counts only the bytes up to the end of the file when later parts find nothing', async () => {
