@@ -1,5 +1,7 @@
 // Small promise helpers over the callback API, for tests only.
 
+import { closeSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { createPort, type BackendName, type Io, type Port, type PortOptions } from '../lib/index.js';
 
@@ -45,4 +47,31 @@ export function usePorts(backend: BackendName): (options?: PortOptions) => Port 
     ports.push(port);
     return port;
   };
+}
+
+/** What node's readSync reports for the same read: the bytes, or the error's code. */
+export function nodeRead(fd: number, length: number, position: number): { bytes: Buffer } | { code: string } {
+  const buffer = Buffer.alloc(length);
+  try {
+    return { bytes: buffer.subarray(0, readSync(fd, buffer, 0, length, position)) };
+  } catch (error) {
+    return { code: (error as NodeJS.ErrnoException).code! };
+  }
+}
+
+/**
+ * Runs `use` on each descriptor a read must fail on (a directory, a write-only file), made under
+ * `dirPath` for `backend`, and closes them afterwards. Windows opens directories only with special
+ * flags (node reports EISDIR there for the open), so there it is the write-only file alone.
+ */
+export async function withUnreadableDescriptors(dirPath: string, backend: BackendName, use: (fd: number) => Promise<void>) {
+  const folder = join(dirPath, `folder-${backend}`);
+  mkdirSync(folder);
+  const writeOnly = join(dirPath, `write-only-${backend}.bin`);
+  const fds = process.platform === 'win32' ? [openSync(writeOnly, 'w')] : [openSync(folder, 'r'), openSync(writeOnly, 'w')];
+  try {
+    for (const fd of fds) await use(fd);
+  } finally {
+    for (const fd of fds) closeSync(fd);
+  }
 }

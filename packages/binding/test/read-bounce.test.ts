@@ -4,15 +4,14 @@
 // reports, and not a byte outside the range that arrived may change. Views are placed at chosen
 // distances with the addon's pageOffset(), so the slow zone is hit whatever malloc returned.
 
-import { closeSync, mkdirSync, openSync, readSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, openSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { describeEachBackend } from '@tpio/vitest-config/backends';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
 import { probe, usableBackends } from '../lib/index.js';
 import { errnoOf } from '../lib/errors.js';
 import { loadAddon } from '../lib/load.js';
-import { promiseIo, usePorts } from './helpers.js';
+import { nodeRead, promiseIo, usePorts, withUnreadableDescriptors } from './helpers.js';
 
 const guard = 0xee;
 const page = 4096;
@@ -35,16 +34,6 @@ function placeView(length: number, position: number, distance: number): Placed {
   const view = backing.subarray(offset, offset + length);
   expect((loadAddon().addon.pageOffset(view) - (position % page) + 2 * page) % page).toBe(distance);
   return { backing, offset, view };
-}
-
-/** node's answer for the same read: the bytes, or the error's code. */
-function nodeRead(fd: number, length: number, position: number): { bytes: Buffer } | { code: string } {
-  const buffer = Buffer.alloc(length);
-  try {
-    return { bytes: buffer.subarray(0, readSync(fd, buffer, 0, length, position)) };
-  } catch (error) {
-    return { code: (error as NodeJS.ErrnoException).code! };
-  }
 }
 
 /** Checks one completed read against node's answer, and that the guard bytes around it are intact. */
@@ -126,19 +115,11 @@ describeEachBackend(usableBackends(), (backend) => {
   });
 
   it('fails as node does on a directory and a write-only descriptor, leaving the view untouched', async () => {
-    const folder = join(dir.path, `folder-${backend}`);
-    mkdirSync(folder);
-    const writeOnly = dir.file('write-only.bin', 'data');
-    const fds = process.platform === 'win32' ? [openSync(writeOnly, 'w')] : [openSync(folder, 'r'), openSync(writeOnly, 'w')];
-    try {
-      for (const fd of fds) {
-        const { issue } = promiseIo(newPort(), fd);
-        const placed = placeView(256 * 1024, 0, 16);
-        expectNodesAnswer(placed, await issue('read', { buffer: placed.view, position: 0 }), fd, 0);
-      }
-    } finally {
-      for (const fd of fds) closeSync(fd);
-    }
+    await withUnreadableDescriptors(dir.path, backend, async (fd) => {
+      const { issue } = promiseIo(newPort(), fd);
+      const placed = placeView(256 * 1024, 0, 16);
+      expectNodesAnswer(placed, await issue('read', { buffer: placed.view, position: 0 }), fd, 0);
+    });
   });
 
   it('delivers every slow-zone read, whole or cancelled, when the port closes with them in flight', async () => {

@@ -5,25 +5,13 @@
 // answers cached reads on the JavaScript thread (RWF_NOWAIT) and leaves the rest to its workers;
 // io_uring completes them inside io_uring_enter. Either way the results must be node's.
 
-import { closeSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { describeEachBackend } from '@tpio/vitest-config/backends';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
 import { usableBackends } from '../lib/index.js';
 import { errnoOf } from '../lib/errors.js';
-import { promiseIo, usePorts } from './helpers.js';
-
-/** What node's readSync reports for the same read: bytes and count, or the error's code. */
-function nodeRead(fd: number, length: number, position: number): { bytes: Buffer } | { code: string } {
-  const buffer = Buffer.alloc(length);
-  try {
-    const count = readSync(fd, buffer, 0, length, position);
-    return { bytes: buffer.subarray(0, count) };
-  } catch (error) {
-    return { code: (error as NodeJS.ErrnoException).code! };
-  }
-}
+import { nodeRead, promiseIo, usePorts, withUnreadableDescriptors } from './helpers.js';
 
 describeEachBackend(usableBackends(), (backend) => {
   const dir = useTempDir();
@@ -104,18 +92,9 @@ describeEachBackend(usableBackends(), (backend) => {
   });
 
   it('fails on a directory and on a write-only descriptor as node does', async () => {
-    const folder = join(dir.path, `folder-${backend}`);
-    mkdirSync(folder);
-    const writeOnly = dir.file('write-only.bin', 'data');
-    // Windows opens directories only with special flags; node reports EISDIR there for the open.
-    const fds = process.platform === 'win32' ? [openSync(writeOnly, 'w')] : [openSync(folder, 'r'), openSync(writeOnly, 'w')];
-    try {
-      for (const fd of fds) {
-        const { issue } = promiseIo(newPort(), fd);
-        await expectSameAsNode(issue, fd, 16, 0);
-      }
-    } finally {
-      for (const fd of fds) closeSync(fd);
-    }
+    await withUnreadableDescriptors(dir.path, backend, async (fd) => {
+      const { issue } = promiseIo(newPort(), fd);
+      await expectSameAsNode(issue, fd, 16, 0);
+    });
   });
 });
