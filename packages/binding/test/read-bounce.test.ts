@@ -4,7 +4,9 @@
 // reports, and not a byte outside the range that arrived may change. Views are placed at chosen
 // distances with the addon's pageOffset(), so the slow zone is hit whatever malloc returned.
 
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { describeEachBackend } from '@tpio/vitest-config/backends';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
@@ -109,6 +111,42 @@ describeEachBackend(usableBackends(), (backend) => {
         });
         for (const { placed, position, done } of reads) expectNodesAnswer(placed, await done, fd, position);
       }
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  // Linux only: O_DIRECT, and only the Linux engines try a cached read first (ADR 0007).
+  it.runIf(process.platform === 'linux')('reads bytes not in the page cache, counting each bounced read once', async () => {
+    // Written with O_DIRECT, so the page cache holds none of it: the threads engine's attempt on the
+    // JavaScript thread (RWF_NOWAIT) fails and a worker reads the range again. That attempt once
+    // counted as a second bounced read.
+    const length = 256 * 1024;
+    const count = 3;
+    const path = join(dir.path, 'uncached.bin');
+    const data = randomBytes(count * length);
+    const aligned = placeView(data.length, 0, 0).view; // direct I/O wants page-aligned memory
+    data.copy(aligned);
+    const out = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_DIRECT);
+    try {
+      expect(writeSync(out, aligned, 0, aligned.length, 0)).toBe(aligned.length);
+    } finally {
+      closeSync(out);
+    }
+    const fd = openSync(path, 'r');
+    const { issue } = promiseIo(newPort(), fd);
+    try {
+      const before = probe().bouncedReads;
+      const reads = Array.from({ length: count }, (_, i) => {
+        const position = i * length;
+        const placed = placeView(length, position, 16);
+        return { placed, position, done: issue('read', { buffer: placed.view, position }) };
+      });
+      for (const { placed, position, done } of reads) {
+        expectNodesAnswer(placed, await done, fd, position);
+        expect(placed.view.equals(data.subarray(position, position + length))).toBe(true);
+      }
+      expect(probe().bouncedReads - before).toBe(bouncesHere ? count : 0);
     } finally {
       closeSync(fd);
     }

@@ -27,8 +27,10 @@ bool ReadWouldAlias(const void* data, int64_t position, size_t length);
 // where the platform has no such moves.
 void CopyWithoutAliasing(void* destination, const void* source, size_t length);
 
-// Counts one read that went through a bounce buffer (any engine, any thread), and the total so far
-// for diagnostics (`probe().bouncedReads`).
+// Counts one read whose result came through a bounce buffer (any engine, any thread), and the total
+// so far for diagnostics (`probe().bouncedReads`). Called once per read, where its result is final:
+// an attempt that another path repeats (a cached read a worker redoes, a ring read handed on) is
+// counted by that path only.
 void CountBouncedRead();
 uint64_t BouncedReads();
 

@@ -205,7 +205,6 @@ bool UringBackend::RouteAliasedRead(Op* op) {
   if (!bounce_busy_ && op->length <= bounce_.capacity() && bounce_.Place(op->position) != nullptr) {
     op->engine_flags |= kEngineFlagBounced;
     bounce_busy_ = true;
-    CountBouncedRead();
     return false;  // still goes onto the ring, pointed at bounce_ by Issue()
   }
   // Too large for bounce_, or bounce_ still holds an earlier read the disk has not delivered: a
@@ -355,6 +354,8 @@ void UringBackend::CompleteCqe(uint64_t user_data, int32_t res) {
       res = -ECANCELED;
     }
   }
+  // Counted here, once delivered: a read handed on (EOPNOTSUPP, SQ full) is counted where it ends.
+  if ((op->engine_flags & kEngineFlagBounced) != 0) CountBouncedRead();
   Unbounce(op, res);
   FinishOp(op, res);
   op->state.store(OpState::kDone, std::memory_order_release);

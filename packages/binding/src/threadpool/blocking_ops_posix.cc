@@ -112,7 +112,10 @@ int32_t RunBlocking(Op* op) {
   switch (op->kind) {
     case OpKind::kRead:
       if (ReadWouldAlias(op->data, position, op->length)) {
-        return Clamp(Retry(op, [&] { return BouncedPread(fd, op->data, op->length, position, 0); }));
+        bool bounced = false;
+        const int32_t result = Clamp(Retry(op, [&] { return BouncedPread(fd, op->data, op->length, position, 0, &bounced); }));
+        if (bounced) CountBouncedRead();  // once, after any retried interruptions
+        return result;
       }
       return Clamp(Retry(op, [&] {
         return position < 0 ? read(fd, op->data, op->length) : pread(fd, op->data, op->length, position);

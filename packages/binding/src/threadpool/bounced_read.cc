@@ -34,12 +34,12 @@ int64_t ReadPiece(int fd, char* data, size_t length, int64_t position, int flags
 
 }  // namespace
 
-int64_t BouncedPread(int fd, void* data, size_t length, int64_t position, int flags) {
+int64_t BouncedPread(int fd, void* data, size_t length, int64_t position, int flags, bool* bounced) {
   // One per thread: workers, and the JS thread for the cached large reads it answers itself.
   thread_local BounceBuffer bounce(kPiece);
   char* staging = bounce.Place(position);
+  *bounced = staging != nullptr;
   if (staging == nullptr) return ReadPiece(fd, static_cast<char*>(data), length, position, flags);
-  CountBouncedRead();
   auto* out = static_cast<char*>(data);
   size_t done = 0;
   while (done < length) {

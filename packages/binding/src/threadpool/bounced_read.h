@@ -12,6 +12,9 @@ namespace tpio::pool {
 // with `flags` (Linux: RWF_NOWAIT) would: returns the byte count, short at the end of the file or
 // where a piece came back short, or -1 with errno set when the first piece fails. A failure after
 // some bytes arrived returns those bytes, as the kernel does for a read that fails part-way.
-int64_t BouncedPread(int fd, void* data, size_t length, int64_t position, int flags);
+// `*bounced` says whether the bounce buffer was used (it is not when it could not be allocated).
+// Callers count the read (CountBouncedRead) once its result is final, so that a cached attempt
+// the worker then repeats, or a retried interruption, counts once.
+int64_t BouncedPread(int fd, void* data, size_t length, int64_t position, int flags, bool* bounced);
 
 }  // namespace tpio::pool

@@ -42,10 +42,11 @@ bool Enabled() {
   return enabled;
 }
 
-// One preadv2 with RWF_NOWAIT; -errno on failure.
-int64_t ReadNowait(int fd, void* data, size_t length, int64_t position) {
+// One preadv2 with RWF_NOWAIT; -errno on failure. `*bounced` as BouncedPread sets it.
+int64_t ReadNowait(int fd, void* data, size_t length, int64_t position, bool* bounced) {
+  *bounced = false;
   if (ReadWouldAlias(data, position, length)) {
-    int64_t result = BouncedPread(fd, data, length, position, RWF_NOWAIT);
+    int64_t result = BouncedPread(fd, data, length, position, RWF_NOWAIT, bounced);
     return result >= 0 ? result : -errno;
   }
   struct iovec iov = {data, length};
@@ -71,7 +72,8 @@ bool IsLargeCachedReadCandidate(const Op& op) {
 }
 
 bool TryCachedRead(Op* op) {
-  int64_t result = ReadNowait(op->fd, op->data, op->length, op->position);
+  bool bounced = false;
+  int64_t result = ReadNowait(op->fd, op->data, op->length, op->position, &bounced);
   if (result < 0) {
     if (result == -ENOSYS) g_supported.store(false, std::memory_order_relaxed);
     return false;
@@ -80,8 +82,11 @@ bool TryCachedRead(Op* op) {
     // Short: the end of the file, or only part of the range cached. Another cached read says which
     // (0 at the end; EAGAIN, or bytes if the file just grew, and the worker reads it all again).
     char probe;
-    if (ReadNowait(op->fd, &probe, 1, op->position + result) != 0) return false;
+    bool probe_bounced = false;  // a 1-byte read never bounces
+    if (ReadNowait(op->fd, &probe, 1, op->position + result, &probe_bounced) != 0) return false;
   }
+  // Counted only here, with the result kept: a failed attempt is repeated by a worker, which counts it.
+  if (bounced) CountBouncedRead();
   op->result = static_cast<int32_t>(result);
   return true;
 }
