@@ -126,9 +126,9 @@ export async function tpioByob(params: StreamParams) {
   const { open } = await import('@tpio/core');
   // Opened before measuring, as fsByob opens node's FileHandle: both time the stream alone (the
   // file's open, and on tpio the port's creation with its first op, are outside either window).
-  // `start: 0` keeps the reads at explicit positions, as a stream opened from the path makes them,
-  // so that each view is read as two halves at once (splitRead); from a handle's current position
-  // the stream reads each view in one read.
+  // `start: 0` keeps the reads at explicit positions, as a stream opened from the path makes them
+  // (splitRead: one read per view on io_uring, two halves at once on the threads engine); from a
+  // handle's current position the stream reads each view in one read on either engine.
   const handle = await open(params.file, 'r');
   try {
     return await byob(readableWebStream(handle, { start: 0 }) as unknown as ReadableStream<Uint8Array>, params.size);
