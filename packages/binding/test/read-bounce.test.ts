@@ -55,6 +55,17 @@ function expectNodesAnswer(placed: Placed, completion: { result: number; bytesTr
   expect(untouched(offset + arrived, backing.length)).toBe(true);
 }
 
+type Issue = ReturnType<typeof promiseIo>['issue'];
+
+/** Issues `count` reads of `length` bytes at consecutive positions at once, each into a view `distance(i)` bytes past its position. */
+function readConsecutive(issue: Issue, count: number, length: number, distance: (i: number) => number) {
+  return Array.from({ length: count }, (_, i) => {
+    const position = i * length;
+    const placed = placeView(length, position, distance(i));
+    return { placed, position, done: issue('read', { buffer: placed.view, position }) };
+  });
+}
+
 describeEachBackend(usableBackends(), (backend) => {
   const dir = useTempDir();
   const newPort = usePorts(backend);
@@ -103,12 +114,7 @@ describeEachBackend(usableBackends(), (backend) => {
     const { issue } = promiseIo(newPort(), fd);
     try {
       for (const count of [2, 8]) {
-        const length = 384 * 1024;
-        const reads = Array.from({ length: count }, (_, i) => {
-          const position = i * length;
-          const placed = placeView(length, position, 8 + i);
-          return { placed, position, done: issue('read', { buffer: placed.view, position }) };
-        });
+        const reads = readConsecutive(issue, count, 384 * 1024, (i) => 8 + i);
         for (const { placed, position, done } of reads) expectNodesAnswer(placed, await done, fd, position);
       }
     } finally {
@@ -137,11 +143,7 @@ describeEachBackend(usableBackends(), (backend) => {
     const { issue } = promiseIo(newPort(), fd);
     try {
       const before = probe().bouncedReads;
-      const reads = Array.from({ length: count }, (_, i) => {
-        const position = i * length;
-        const placed = placeView(length, position, 16);
-        return { placed, position, done: issue('read', { buffer: placed.view, position }) };
-      });
+      const reads = readConsecutive(issue, count, length, () => 16);
       for (const { placed, position, done } of reads) {
         expectNodesAnswer(placed, await done, fd, position);
         expect(placed.view.equals(data.subarray(position, position + length))).toBe(true);
@@ -166,12 +168,7 @@ describeEachBackend(usableBackends(), (backend) => {
     const port = newPort();
     const { issue } = promiseIo(port, fd);
     try {
-      const length = 512 * 1024;
-      const reads = [0, 1, 2, 3].map((i) => {
-        const position = i * length;
-        const placed = placeView(length, position, 16);
-        return { placed, position, done: issue('read', { buffer: placed.view, position }) };
-      });
+      const reads = readConsecutive(issue, 4, 512 * 1024, () => 16);
       await port.close();
       for (const { placed, position, done } of reads) {
         const completion = await done;
