@@ -1,7 +1,7 @@
 #pragma once
 // The threads engine's positioned read through a bounce buffer (POSIX), for destinations the
-// kernel would copy slowly (core/read_bounce.h). The range is read in pieces into a buffer of the
-// calling thread's own, each copied out before the next, so that the second copy reads from cache.
+// kernel would copy slowly (core/read_bounce.h). The range is read in pieces of up to 1 MiB into a
+// buffer of the calling thread's own, each copied out before the next.
 
 #include <cstddef>
 #include <cstdint>
