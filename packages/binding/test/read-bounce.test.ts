@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { describeEachBackend } from '@tpio/vitest-config/backends';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
-import { probe, usableBackends } from '../lib/index.js';
+import { probe, usableBackends, type Port } from '../lib/index.js';
 import { errnoOf } from '../lib/errors.js';
 import { loadAddon } from '../lib/load.js';
 import { nodeRead, promiseIo, usePorts, withUnreadableDescriptors } from './helpers.js';
@@ -71,11 +71,19 @@ describeEachBackend(usableBackends(), (backend) => {
   const newPort = usePorts(backend);
   const size = 3 * 1024 * 1024 + 1234;
 
-  it('reads into views at every distance from the position, in and out of the slow zone, as node does', async () => {
-    const path = dir.randomFile('distances.bin', size).path;
+  /** Opens `path` for reading on a new port and runs `body` with it; the descriptor is closed after. */
+  async function withReader(path: string, body: (fd: number, issue: Issue, port: Port) => Promise<void>) {
     const fd = openSync(path, 'r');
-    const { issue } = promiseIo(newPort(), fd);
+    const port = newPort();
     try {
+      await body(fd, promiseIo(port, fd).issue, port);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  it('reads into views at every distance from the position, in and out of the slow zone, as node does', async () => {
+    await withReader(dir.randomFile('distances.bin', size).path, async (fd, issue) => {
       for (const distance of [...inZone, ...outOfZone]) {
         // A read larger than the io_uring engine's bounce buffer goes to a worker, which bounces it in pieces.
         for (const [length, position] of [[128 * 1024, 0], [512 * 1024, 3 * page], [1 << 20, 777], [(2 << 20) + 100, 5]] as const) {
@@ -86,40 +94,28 @@ describeEachBackend(usableBackends(), (backend) => {
           expect(probe().bouncedReads - before).toBe(bouncesHere && inZone.includes(distance) ? 1 : 0);
         }
       }
-    } finally {
-      closeSync(fd);
-    }
+    });
   });
 
   it('stops where the file ends: across it in the middle of a piece, at it, past it', async () => {
-    const path = dir.randomFile('ends.bin', size).path;
-    const fd = openSync(path, 'r');
-    const { issue } = promiseIo(newPort(), fd);
-    try {
+    await withReader(dir.randomFile('ends.bin', size).path, async (fd, issue) => {
       for (const [length, position] of [[1 << 20, size - 300_000], [(2 << 20) + 64, size - (2 << 20) + 1000], [256 * 1024, size], [256 * 1024, size + page]] as const) {
         const placed = placeView(length, position, 16);
         expectNodesAnswer(placed, await issue('read', { buffer: placed.view, position }), fd, position);
       }
-    } finally {
-      closeSync(fd);
-    }
+    });
   });
 
   it('reads several slow-zone views in flight at once, as a split view and as read-ahead', async () => {
     // Two in one batch: the io_uring engine bounces the last inline and hands the first to a worker;
     // the threads engine tries the last on the JavaScript thread. Eight: some find the io_uring
     // engine's one bounce buffer taken and go to workers.
-    const path = dir.randomFile('together.bin', size).path;
-    const fd = openSync(path, 'r');
-    const { issue } = promiseIo(newPort(), fd);
-    try {
+    await withReader(dir.randomFile('together.bin', size).path, async (fd, issue) => {
       for (const count of [2, 8]) {
         const reads = readConsecutive(issue, count, 384 * 1024, (i) => 8 + i);
         for (const { placed, position, done } of reads) expectNodesAnswer(placed, await done, fd, position);
       }
-    } finally {
-      closeSync(fd);
-    }
+    });
   });
 
   // Linux only: O_DIRECT, and only the Linux engines try a cached read first (ADR 0007).
@@ -139,9 +135,7 @@ describeEachBackend(usableBackends(), (backend) => {
     } finally {
       closeSync(out);
     }
-    const fd = openSync(path, 'r');
-    const { issue } = promiseIo(newPort(), fd);
-    try {
+    await withReader(path, async (fd, issue) => {
       const before = probe().bouncedReads;
       const reads = readConsecutive(issue, count, length, () => 16);
       for (const { placed, position, done } of reads) {
@@ -149,9 +143,7 @@ describeEachBackend(usableBackends(), (backend) => {
         expect(placed.view.equals(data.subarray(position, position + length))).toBe(true);
       }
       expect(probe().bouncedReads - before).toBe(bouncesHere ? count : 0);
-    } finally {
-      closeSync(fd);
-    }
+    });
   });
 
   it('fails as node does on a directory and a write-only descriptor, leaving the view untouched', async () => {
@@ -163,11 +155,7 @@ describeEachBackend(usableBackends(), (backend) => {
   });
 
   it('delivers every slow-zone read, whole or cancelled, when the port closes with them in flight', async () => {
-    const path = dir.randomFile('closing.bin', size).path;
-    const fd = openSync(path, 'r');
-    const port = newPort();
-    const { issue } = promiseIo(port, fd);
-    try {
+    await withReader(dir.randomFile('closing.bin', size).path, async (fd, issue, port) => {
       const reads = readConsecutive(issue, 4, 512 * 1024, () => 16);
       await port.close();
       for (const { placed, position, done } of reads) {
@@ -178,8 +166,6 @@ describeEachBackend(usableBackends(), (backend) => {
           expectNodesAnswer(placed, completion, fd, position);
         }
       }
-    } finally {
-      closeSync(fd);
-    }
+    });
   });
 });
