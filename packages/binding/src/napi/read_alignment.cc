@@ -19,6 +19,7 @@ namespace tpio::napi {
 namespace {
 
 constexpr uint64_t kCacheLine = 64;
+constexpr uint64_t kPage = 4096;
 // byteOffset granularity kept: the largest typed-array element (Float64Array, BigInt64Array).
 constexpr uint64_t kViewAlignment = 8;
 
@@ -43,7 +44,7 @@ Napi::Value PageOffset(const Napi::CallbackInfo& info) {
   void* data = nullptr;
   size_t length = 0;
   if (info.Length() < 1 || napi_get_buffer_info(env, info[0], &data, &length) != napi_ok) return Napi::Number::New(env, 0);
-  return Napi::Number::New(env, static_cast<double>(reinterpret_cast<uintptr_t>(data) & 4095));
+  return Napi::Number::New(env, static_cast<double>(reinterpret_cast<uintptr_t>(data) & (kPage - 1)));
 }
 
 }  // namespace tpio::napi
