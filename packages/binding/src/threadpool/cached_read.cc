@@ -42,15 +42,19 @@ bool Enabled() {
   return enabled;
 }
 
-// One preadv2 with RWF_NOWAIT; -errno on failure. `*bounced` as BouncedPread sets it.
-int64_t ReadNowait(int fd, void* data, size_t length, int64_t position, bool* bounced) {
-  *bounced = false;
-  if (ReadWouldAlias(data, position, length)) {
-    int64_t result = BouncedPread(fd, data, length, position, RWF_NOWAIT, bounced);
-    return result >= 0 ? result : -errno;
-  }
+// One preadv2 with RWF_NOWAIT; -errno on failure.
+int64_t PreadNowait(int fd, void* data, size_t length, int64_t position) {
   struct iovec iov = {data, length};
   ssize_t result = preadv2(fd, &iov, 1, position, RWF_NOWAIT);
+  return result >= 0 ? result : -errno;
+}
+
+// PreadNowait, through the bounce buffer where the destination would alias (`*bounced` as
+// BouncedPread sets it).
+int64_t ReadNowait(int fd, void* data, size_t length, int64_t position, bool* bounced) {
+  *bounced = false;
+  if (!ReadWouldAlias(data, position, length)) return PreadNowait(fd, data, length, position);
+  int64_t result = BouncedPread(fd, data, length, position, RWF_NOWAIT, bounced);
   return result >= 0 ? result : -errno;
 }
 
@@ -82,8 +86,7 @@ bool TryCachedRead(Op* op) {
     // Short: the end of the file, or only part of the range cached. Another cached read says which
     // (0 at the end; EAGAIN, or bytes if the file just grew, and the worker reads it all again).
     char probe;
-    bool probe_bounced = false;  // a 1-byte read never bounces
-    if (ReadNowait(op->fd, &probe, 1, op->position + result, &probe_bounced) != 0) return false;
+    if (PreadNowait(op->fd, &probe, 1, op->position + result) != 0) return false;
   }
   // Counted only here, with the result kept: a failed attempt is repeated by a worker, which counts it.
   if (bounced) CountBouncedRead();
