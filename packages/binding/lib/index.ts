@@ -24,4 +24,5 @@ export type {
   Position,
   RequestObject,
   TruncateRequest,
+  WritebackRequest,
 } from './types.js';

@@ -12,6 +12,7 @@ import type {
   IoVectorRequest,
   RequestObject,
   TruncateRequest,
+  WritebackRequest,
 } from './types.js';
 
 /** @internal The method a port calls to hand a completion to its target. */
@@ -138,6 +139,16 @@ export class Io<C = unknown, R extends object = RequestObject> {
   /** copy_file_range to `request.fdOut`; bytesTransferred is the number copied (0 at end of file). */
   copyFileRange(request: R & CopyRangeRequest): void {
     this.#issue(OpKind.copyFileRange, request);
+  }
+
+  /**
+   * Starts writing the range's dirty pages to storage and completes without waiting for them
+   * (Linux `sync_file_range(SYNC_FILE_RANGE_WRITE)`, run by a worker on every engine), so that a
+   * later fsync has less left to wait for. A hint: it makes nothing durable, and on other systems it
+   * only checks the descriptor.
+   */
+  startWriteback(request: R & WritebackRequest): void {
+    this.#issue(OpKind.startWriteback, request);
   }
 
   /** CloseHandle: closes the descriptor itself (after this, the Io is of no further use). */

@@ -17,6 +17,7 @@ export const OpKind = {
   ftruncate: 12,
   fallocate: 13,
   copyFileRange: 14,
+  startWriteback: 15,
 } as const;
 export type OpKindName = keyof typeof OpKind;
 export type OpCode = (typeof OpKind)[OpKindName];

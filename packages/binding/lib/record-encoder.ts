@@ -67,6 +67,11 @@ export function encodeRecord(
       words[base + Word.fdOut] = request.fdOut;
       buffers[index] = undefined;
       break;
+    case OpKind.startWriteback:
+      writeInt64(words, base + Word.positionLo, request.position ?? 0);
+      writeInt64(words, base + Word.length64Lo, request.length ?? 0);
+      buffers[index] = undefined;
+      break;
     default:
       buffers[index] = undefined;
   }

@@ -87,5 +87,9 @@ export function validateRequest(kind: OpCode, request: RequestObject): void {
       normalizePosition(request.positionOut, 'positionOut');
       validateLength64(request.length, 'length');
       break;
+    case OpKind.startWriteback:
+      validateLength64(request.position ?? 0, 'position');
+      validateLength64(request.length ?? 0, 'length');
+      break;
   }
 }

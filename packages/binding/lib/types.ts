@@ -58,6 +58,12 @@ export interface CopyRangeRequest {
   length: number | bigint;
 }
 
+/** Starts writeback of `length` bytes at `position` (both default 0; a length of 0 means to the end of the file). */
+export interface WritebackRequest {
+  position?: number | bigint;
+  length?: number | bigint;
+}
+
 /** open(2): numeric flags as in `fs.constants`. */
 export interface OpenRequest {
   path: string | Buffer | URL;

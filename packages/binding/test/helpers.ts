@@ -20,7 +20,7 @@ export function promiseIo(port: Port, fd: number, context: unknown = 'ctx') {
     waiting.delete(request);
     resolve?.({ context: ctx, request, result, bytesTransferred });
   }, context);
-  function issue(method: 'read' | 'write' | 'readv' | 'writev' | 'fsync' | 'fdatasync' | 'fstat' | 'ftruncate' | 'fallocate' | 'copyFileRange' | 'closeHandle', request: any): Promise<Completion> {
+  function issue(method: 'read' | 'write' | 'readv' | 'writev' | 'fsync' | 'fdatasync' | 'fstat' | 'ftruncate' | 'fallocate' | 'copyFileRange' | 'startWriteback' | 'closeHandle', request: any): Promise<Completion> {
     return new Promise((resolve) => {
       waiting.set(request, resolve);
       io.start();

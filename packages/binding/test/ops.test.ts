@@ -2,7 +2,8 @@
 // ftruncate, fallocate, copy_file_range, fsync, close — compared with what node:fs reports.
 
 import { afterAll, expect, it } from 'vitest';
-import { closeSync, constants, fstatSync, openSync, readFileSync, statSync, lstatSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, statSync, lstatSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { describeEachBackend } from '@tpio/vitest-config/backends';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
@@ -87,6 +88,26 @@ describeEachBackend(usableBackends(), (backend) => {
     expect((await issue('fsync', {})).result).toBe(0);
     expect((await issue('fdatasync', {})).result).toBe(0);
     closeSync(fd);
+  });
+
+  it('startWriteback completes with 0 on a written range or the whole file, keeps the bytes, and checks its fd', async () => {
+    const data = randomBytes(3 << 20);
+    const target = dir.file('writeback.bin', Buffer.alloc(0));
+    const fd = openSync(target, 'r+');
+    writeSync(fd, data, 0, data.length, 0); // dirty pages in the page cache
+    const { issue } = promiseIo(getPort(), fd);
+    const started = await Promise.all([
+      issue('startWriteback', { position: 0, length: 1 << 20 }),
+      issue('startWriteback', { position: 1n << 20n, length: 1n << 20n }),
+      issue('startWriteback', {}), // 0, 0: the whole file
+    ]);
+    expect(started.map((completion) => [completion.result, completion.bytesTransferred])).toEqual([[0, 0], [0, 0], [0, 0]]);
+    expect((await issue('fdatasync', {})).result).toBe(0);
+    expect(readFileSync(target).equals(data)).toBe(true);
+    closeSync(fd);
+    expect((await issue('startWriteback', {})).result).toBe(errnoOf('EBADF'));
+    await expect(issue('startWriteback', { position: -1 })).rejects.toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
+    await expect(issue('startWriteback', { length: -5n })).rejects.toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
   });
 
   it('copy_file_range copies in the kernel and reports 0 at end of file', async () => {

@@ -20,6 +20,7 @@ const char* OpKindName(OpKind kind) {
     case OpKind::kFtruncate: return "ftruncate";
     case OpKind::kFallocate: return "fallocate";
     case OpKind::kCopyFileRange: return "copy_file_range";
+    case OpKind::kStartWriteback: return "sync_file_range";
   }
   return "unknown";
 }

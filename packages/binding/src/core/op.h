@@ -25,8 +25,9 @@ enum class OpKind : uint8_t {
   kFtruncate = 12,     // fd, length64
   kFallocate = 13,     // fd, position, length64, mode
   kCopyFileRange = 14, // fd -> fd_out, position -> position_out, length64 -> result bytes copied
+  kStartWriteback = 15, // fd, position, length64 (0: to the end of the file); a hint, result 0
 };
-constexpr int kOpKindMax = 14;
+constexpr int kOpKindMax = 15;
 
 // Number of int64 fields written to stat_out, in Node's order: dev, mode, nlink, uid, gid, rdev,
 // blksize, ino, size, blocks, then sec/nsec pairs for atime, mtime, ctime, birthtime.
@@ -72,7 +73,7 @@ struct Op {
   int32_t open_flags = 0;
   uint32_t mode = 0;          // open mode; fallocate mode
 
-  int64_t length64 = 0;       // ftruncate / fallocate / copy_file_range length
+  int64_t length64 = 0;       // ftruncate / fallocate / copy_file_range / start-writeback length
   int32_t fd_out = -1;        // copy_file_range destination
   int64_t position_out = -1;  // copy_file_range destination offset
 

@@ -39,6 +39,9 @@ uint8_t OpcodeFor(const Op& op) {
     case OpKind::kFtruncate: return kOpFtruncate;
     case OpKind::kFallocate: return kOpFallocate;
     case OpKind::kCopyFileRange: return 0;  // no io_uring opcode: the threads engine runs it
+    // IORING_OP_SYNC_FILE_RANGE never completes inline (the kernel punts it to io-wq); the threads
+    // engine's workers run it as they run buffered writes.
+    case OpKind::kStartWriteback: return 0;
   }
   return 0;
 }
@@ -95,6 +98,7 @@ void PrepareSqe(Op* op, uint8_t opcode, Sqe* sqe) {
       sqe->len = op->mode;
       break;
     case OpKind::kCopyFileRange:
+    case OpKind::kStartWriteback:
       break;
   }
 }

@@ -172,6 +172,9 @@ int32_t DecodeOp(napi_env env, const int32_t* words, napi_value value, Op* op) {
       op->fd_out = words[p::kWordFdOut];
       op->position_out = Join(words[p::kWordPositionOutLo], words[p::kWordPositionOutHi]);
       return op->length64 < 0 || op->position_out < -1 ? kErrInval : 0;
+    case OpKind::kStartWriteback:
+      op->length64 = Join(words[p::kWordLength64Lo], words[p::kWordLength64Hi]);
+      return op->length64 < 0 || op->position < 0 ? kErrInval : 0;
     case OpKind::kFsync:
     case OpKind::kFdatasync:
     case OpKind::kClose:

@@ -274,6 +274,8 @@ int32_t RunBlocking(Op* op) {
       return SetEndOfFile(handle, op->length64);
     case OpKind::kFallocate:
       return Allocate(op, handle);
+    case OpKind::kStartWriteback:
+      return 0;  // Windows has no call that starts writeback without waiting: the hint does nothing
     default:
       return kErrNoSys;
   }

@@ -75,7 +75,7 @@ const request = fc.record(
   { buffer: value, buffers: fc.oneof(value, fc.array(value, { maxLength: 4 })), position: value, offset: value, length: value, stats: value, fdOut: value, positionOut: value, mode: value, path: value, flags: value, followSymlinks: value },
   { requiredKeys: [] },
 );
-const ioMethods = ['read', 'write', 'readv', 'writev', 'fsync', 'fdatasync', 'fstat', 'ftruncate', 'fallocate', 'copyFileRange'] as const;
+const ioMethods = ['read', 'write', 'readv', 'writev', 'fsync', 'fdatasync', 'fstat', 'ftruncate', 'fallocate', 'copyFileRange', 'startWriteback'] as const;
 
 function expectTypedError(error: unknown): void {
   thrown++;
