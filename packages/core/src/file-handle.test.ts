@@ -318,6 +318,22 @@ describeEachBackend(usableBackends(), (backend) => {
       await expectSameOutcome(ours.datasync(), theirs.datasync());
       await theirs.close();
     });
+
+    it('startWriteback resolves for a range or the whole file, keeps the bytes, and rejects bad arguments and a closed handle', async () => {
+      const target = dir.file('writeback.bin', '');
+      const bytes = Buffer.alloc(3 << 20, 0x5a);
+      const handle = await open(target, 'r+');
+      await handle.write(bytes, 0, bytes.length, 0);
+      await expect(handle.startWriteback(0, 1 << 20)).resolves.toBeUndefined();
+      await expect(handle.startWriteback(1n << 20n, 1n << 20n)).resolves.toBeUndefined();
+      await expect(handle.startWriteback()).resolves.toBeUndefined();
+      await handle.datasync();
+      expect(fs.readFileSync(target).equals(bytes)).toBe(true);
+      await expect(handle.startWriteback(-1)).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
+      await expect(handle.startWriteback(0, '1' as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
+      await handle.close();
+      await expect(handle.startWriteback()).rejects.toMatchObject({ code: 'EBADF', syscall: 'sync_file_range' });
+    });
   });
 
   describe('close', () => {

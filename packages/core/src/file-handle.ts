@@ -198,6 +198,32 @@ export class FileHandle extends FileHandleStreams {
   }
 
   /**
+   * Starts writing the file's dirty pages in `[position, position + length)` to storage and
+   * resolves without waiting for them (Linux `sync_file_range(SYNC_FILE_RANGE_WRITE)`); a `length`
+   * of 0, the default, means to the end of the file. A later {@link FileHandle.sync} or
+   * {@link FileHandle.datasync} then has less left to wait for, and the device writes while the
+   * program goes on producing data. A hint, not a flush: it makes nothing durable, and on systems
+   * without such a call it does nothing.
+   *
+   * @example
+   * await file.write(bigBuffer);
+   * await file.startWriteback(); // the disk starts now
+   * await file.write(moreData);
+   * await file.datasync();       // waits only for what is left
+   */
+  startWriteback(position: number | bigint = 0, length: number | bigint = 0): Promise<void> {
+    try {
+      this[kCheckOpen]('sync_file_range');
+      const operation = new Operation(Call.startWriteback, Shape.none, 'sync_file_range');
+      operation.position = position;
+      operation.length = length;
+      return this.#issue(operation);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
    * fdatasync: flushes data (and the metadata needed to read it back).
    *
    * @example

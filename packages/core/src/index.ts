@@ -17,6 +17,7 @@ export type { Completion, CompletionsOptions } from './completions.js';
 export { readFile, type ReadFileOptions } from './read-file.js';
 export { writeFile, appendFile, type WriteFileData, type WriteFileOptions } from './write-file.js';
 export { copyFile, type CopyFileOptions } from './copy-file.js';
+export { WritebackPacer, writebackStrideBytes } from './writeback-pacer.js';
 export { stat, lstat, type StatOptions } from './stat.js';
 export { setDefaultBackend, currentPort } from './default-port.js';
 export { AbortError } from './abort.js';

@@ -34,6 +34,7 @@ export const Call = {
   ftruncate: 7,
   copyFileRange: 8,
   close: 9,
+  startWriteback: 10,
 } as const;
 
 /** Receives completions of operations that are not settled through a promise (iterators). */

@@ -19,6 +19,7 @@ export function submitOperation<C>(io: Io<C, Operation>, operation: Operation): 
       case Call.ftruncate: io.ftruncate(operation); break;
       case Call.copyFileRange: io.copyFileRange(operation as Operation & { length: number }); break;
       case Call.close: io.closeHandle(operation); break;
+      case Call.startWriteback: io.startWriteback(operation); break;
     }
   } catch (error) {
     io.cancel();

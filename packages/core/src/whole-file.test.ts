@@ -1,11 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import fs from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { usableBackends } from '@tpio/binding';
 import { describeEachBackend } from '@tpio/vitest-config/backends';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
-import { appendFile, copyFile, currentPort, lstat, open, readFile, stat, writeFile } from './index.js';
+import { FileHandle, appendFile, copyFile, currentPort, lstat, open, readFile, stat, writeFile, writebackStrideBytes } from './index.js';
 import { expectSameOutcome, useBackend } from '../test/helpers.js';
 
 const fsp = fs.promises;
@@ -94,6 +94,30 @@ describeEachBackend(usableBackends(), (backend) => {
       await expectSameOutcome(writeFile(a, 'x', { signal: AbortSignal.abort() }), fsp.writeFile(b, 'x', { signal: AbortSignal.abort() }));
       await expectSameOutcome(writeFile(join(dir.path, 'no', 'dir'), 'x'), fsp.writeFile(join(dir.path, 'no', 'dir'), 'x'));
       expect(fs.readFileSync(a).equals(fs.readFileSync(b))).toBe(true);
+    });
+
+    it('with flush, starts writeback as it writes (big buffers and iterables), and writes what node writes', async () => {
+      const big = Buffer.alloc(2 * writebackStrideBytes + 12345, 0x61);
+      const pieces = async function* () {
+        for (let i = 0; i < 3; i++) yield big.subarray(0, writebackStrideBytes);
+      };
+      const started = vi.spyOn(FileHandle.prototype, 'startWriteback');
+      try {
+        for (const [name, data, starts] of [['buffer', big, 2], ['iterable', pieces, 3]] as const) {
+          for (const flush of [false, true]) {
+            started.mockClear();
+            const a = join(dir.path, `wf-writeback-${name}-${flush}-a`);
+            const b = join(dir.path, `wf-writeback-${name}-${flush}-b`);
+            await expectSameOutcome(writeFile(a, typeof data === 'function' ? data() : data, { flush }), fsp.writeFile(b, typeof data === 'function' ? data() : data, { flush }));
+            expect(fs.readFileSync(a).equals(fs.readFileSync(b))).toBe(true);
+            // One start per stride written at most, one at a time.
+            if (flush) expect(started.mock.calls.length).toBeGreaterThanOrEqual(1);
+            expect(started.mock.calls.length).toBeLessThanOrEqual(flush ? starts : 0);
+          }
+        }
+      } finally {
+        started.mockRestore();
+      }
     });
 
     it('abort stops the writes (in flight ones are cancelled) with an AbortError', async () => {

@@ -9,6 +9,7 @@ import { getOptions } from './options.js';
 import { FileHandle } from './file-handle.js';
 import { open } from './open.js';
 import { positionUnknown } from './tracked-position.js';
+import { WritebackPacer } from './writeback-pacer.js';
 import type { OpenFlags } from './flags.js';
 import type { PathLike } from './validated-path.js';
 
@@ -52,14 +53,14 @@ function isCustomIterable(data: unknown): data is Iterable<unknown> | AsyncItera
 }
 
 /** Writes all of `data` at the handle's position and advances it; an abort cancels the writes in flight. */
-async function writeAll(handle: FileHandle, data: Uint8Array, signal: AbortSignal | undefined): Promise<void> {
+async function writeAll(handle: FileHandle, data: Uint8Array, signal: AbortSignal | undefined, pacer: WritebackPacer | undefined): Promise<void> {
   if (data.byteLength === 0) return;
   const inFlight = new Set<Operation>();
   const detach = onAbort(signal, () => {
     for (const operation of inFlight) handle[kIo].cancelIoEx(operation);
   });
   try {
-    await writeAllIn(handle, data, signal, inFlight);
+    await writeAllIn(handle, data, signal, inFlight, pacer);
   } catch (error) {
     // A write cancelled by the abort fails with ECANCELED: report the abort, as node would.
     checkAborted(signal);
@@ -69,7 +70,7 @@ async function writeAll(handle: FileHandle, data: Uint8Array, signal: AbortSigna
   }
 }
 
-async function writeAllIn(handle: FileHandle, data: Uint8Array, signal: AbortSignal | undefined, inFlight: Set<Operation>): Promise<void> {
+async function writeAllIn(handle: FileHandle, data: Uint8Array, signal: AbortSignal | undefined, inFlight: Set<Operation>, pacer: WritebackPacer | undefined): Promise<void> {
   const tracked = handle[kPosition];
   const position = tracked.value;
   if (tracked.append || position === positionUnknown || data.byteLength <= pieceSize) {
@@ -77,7 +78,9 @@ async function writeAllIn(handle: FileHandle, data: Uint8Array, signal: AbortSig
     let offset = 0;
     while (offset < data.byteLength) {
       checkAborted(signal);
-      offset += await handle[kWriteAt](data, offset, Math.min(pieceSize, data.byteLength - offset), -1, inFlight);
+      const written = await handle[kWriteAt](data, offset, Math.min(pieceSize, data.byteLength - offset), -1, inFlight);
+      offset += written;
+      pacer?.wrote(written);
     }
     return;
   }
@@ -90,7 +93,11 @@ async function writeAllIn(handle: FileHandle, data: Uint8Array, signal: AbortSig
       let offset = next;
       const end = Math.min(next + pieceSize, data.byteLength);
       next = end;
-      while (offset < end) offset += await handle[kWriteAt](data, offset, end - offset, position + offset, inFlight);
+      while (offset < end) {
+        const written = await handle[kWriteAt](data, offset, end - offset, position + offset, inFlight);
+        offset += written;
+        pacer?.wrote(written);
+      }
     }
   };
   for (let i = 0; i < piecesInFlight; i++) pieces.push(writePiece());
@@ -102,7 +109,7 @@ async function writeAllIn(handle: FileHandle, data: Uint8Array, signal: AbortSig
 export async function writeFileHandle(handle: FileHandle, data: unknown, options: unknown): Promise<void> {
   const normalized = getOptions(options, { encoding: 'utf8' as BufferEncoding, mode: 0o666, flag: 'w' as OpenFlags });
   const bytes = toBytes(data, normalized.encoding);
-  await writeData(handle, bytes, normalized.signal, normalized.encoding);
+  await writeData(handle, bytes, normalized.signal, normalized.encoding, undefined);
 }
 
 function toBytes(data: unknown, encoding: BufferEncoding | null | undefined): Uint8Array | Iterable<unknown> | AsyncIterable<unknown> {
@@ -112,16 +119,17 @@ function toBytes(data: unknown, encoding: BufferEncoding | null | undefined): Ui
   return Buffer.from(data, encoding || 'utf8');
 }
 
-async function writeData(handle: FileHandle, data: Uint8Array | Iterable<unknown> | AsyncIterable<unknown>, signal: AbortSignal | undefined, encoding: BufferEncoding | null | undefined): Promise<void> {
+/** Writes `data`; with a `pacer` (a writeFile that syncs at the end), writeback starts as it goes. */
+async function writeData(handle: FileHandle, data: Uint8Array | Iterable<unknown> | AsyncIterable<unknown>, signal: AbortSignal | undefined, encoding: BufferEncoding | null | undefined, pacer: WritebackPacer | undefined): Promise<void> {
   checkAborted(signal);
   if (data instanceof Uint8Array) {
-    await writeAll(handle, data, signal);
+    await writeAll(handle, data, signal, pacer);
     return;
   }
   for await (const chunk of data as AsyncIterable<unknown>) {
     checkAborted(signal);
     const bytes = ArrayBuffer.isView(chunk) ? new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.from(chunk as string, encoding || 'utf8');
-    await writeAll(handle, bytes, signal);
+    await writeAll(handle, bytes, signal, pacer);
   }
 }
 
@@ -130,11 +138,11 @@ async function writeFileWithFlag(path: PathLike | FileHandle, data: unknown, opt
   const flush = normalized.flush ?? false;
   if (typeof flush !== 'boolean') throw invalidArgType('options.flush', 'boolean', flush);
   const bytes = toBytes(data, normalized.encoding);
-  if (path instanceof FileHandle) return writeData(path, bytes, normalized.signal, normalized.encoding);
+  if (path instanceof FileHandle) return writeData(path, bytes, normalized.signal, normalized.encoding, undefined);
   checkAborted(normalized.signal);
   const handle = await open(path as PathLike, normalized.flag || flag, normalized.mode);
   try {
-    await writeData(handle, bytes, normalized.signal, normalized.encoding);
+    await writeData(handle, bytes, normalized.signal, normalized.encoding, flush ? new WritebackPacer(handle) : undefined);
     if (flush) await handle.sync();
   } finally {
     await handle.close();
