@@ -4,7 +4,7 @@
 
 import { ReadableStream, WritableStream } from 'node:stream/web';
 import type { ReadableByteStreamController } from 'node:stream/web';
-import { FileHandle as TpioFileHandle, open as tpioOpen } from '@tpio/core';
+import { FileHandle as TpioFileHandle, WritebackPacer, open as tpioOpen } from '@tpio/core';
 import { allocReadBuffer } from '@tpio/binding';
 import { invalidArgType, outOfRange } from '@tpio/binding/errors';
 import { validateInteger } from '@tpio/binding/validate';
@@ -186,6 +186,8 @@ export function writableWebStream(source: Source, options?: WritableWebStreamOpt
   let handle: TpioFileHandle | undefined = ownsFile ? undefined : source;
   let position: number | null = settings.start ?? null;
   let closed = false;
+  // With `flush`, writeback starts as the chunks arrive, so that the sync at close has less to wait for.
+  let pacer: WritebackPacer | undefined;
 
   const closeFile = async (): Promise<void> => {
     if (closed) return;
@@ -196,6 +198,7 @@ export function writableWebStream(source: Source, options?: WritableWebStreamOpt
   return new WritableStream<Uint8Array>({
     async start() {
       if (handle === undefined) handle = await tpioOpen(source as StreamPath, settings.flags ?? 'w', settings.mode ?? 0o666);
+      if (settings.flush) pacer = new WritebackPacer(handle);
     },
     async write(chunk) {
       let offset = 0;
@@ -207,6 +210,7 @@ export function writableWebStream(source: Source, options?: WritableWebStreamOpt
           const { bytesWritten } = await handle!.write(bytes, offset, bytes.byteLength - offset, position);
           offset += bytesWritten;
           if (position !== null) position += bytesWritten;
+          pacer?.wrote(bytesWritten);
         }
       } catch (error) {
         await closeFile().catch(() => {});

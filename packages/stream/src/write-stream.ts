@@ -9,7 +9,7 @@
 // zero-byte attempts in a row fail; `flush` fsyncs before close; close waits for a write in flight.
 
 import { Writable } from 'node:stream';
-import { fileHandleOperations, type FileHandle as TpioFileHandle } from '@tpio/core';
+import { WritebackPacer, fileHandleOperations, type FileHandle as TpioFileHandle } from '@tpio/core';
 import { codedError } from '@tpio/binding/errors';
 import { nodeFs, type FsOverride } from './fs-ops.js';
 import { resolveWriteOptions, type StreamPath } from './validate-options.js';
@@ -93,6 +93,8 @@ class WriteStream extends Writable {
   #performingIO = false;
   /** Only tpio's own writes are coalesced: calls into `options.fs` stay exactly node's. */
   #coalesce = false;
+  /** With `flush`, starts writeback as the stream goes (tpio's own handles only, as #coalesce). */
+  #pacer: WritebackPacer | undefined;
 
   constructor(path: StreamPath | null | undefined, options?: WriteStreamOptions | BufferEncoding) {
     const plan = resolveWriteOptions(path, options);
@@ -109,6 +111,7 @@ class WriteStream extends Writable {
       if (target.kind === 'fd') this.#fs = target.fs ?? nodeFs;
       else this.#fs = fileHandleOperations(target.handle as never);
       this.#coalesce = target.kind === 'tpio-handle';
+      if (target.kind === 'tpio-handle') this.#pacer = new WritebackPacer(target.handle);
       if (target.kind !== 'fd') closeWithHandle(this, target.handle as unknown as NodeJS.EventEmitter);
     }
     this.flush = plan.flush;
@@ -150,6 +153,7 @@ class WriteStream extends Writable {
       this.#opened = handle;
       this.#fs = fileHandleOperations(handle as never);
       this.#coalesce = true;
+      this.#pacer = new WritebackPacer(handle);
     });
   }
 
@@ -242,6 +246,7 @@ class WriteStream extends Writable {
         return;
       }
       this.bytesWritten += bytesWritten;
+      if (this.flush) this.#pacer?.wrote(bytesWritten);
       retries = bytesWritten ? 0 : retries + 1;
       size -= bytesWritten;
       if (position !== undefined) position += bytesWritten;
@@ -262,6 +267,7 @@ class WriteStream extends Writable {
         return;
       }
       this.bytesWritten += bytesWritten;
+      if (this.flush) this.#pacer?.wrote(bytesWritten);
       retries = bytesWritten ? 0 : retries + 1;
       size -= bytesWritten;
       if (position !== undefined) position += bytesWritten;

@@ -2,8 +2,8 @@
 // what each did — events in order, chunks, properties, errors — is recorded in a comparable form.
 
 import fs from 'node:fs';
-import { beforeAll, afterAll, expect } from 'vitest';
-import { setDefaultBackend, currentPort, open as tpioOpen, type FileHandle } from '@tpio/core';
+import { beforeAll, afterAll, expect, vi } from 'vitest';
+import { setDefaultBackend, currentPort, open as tpioOpen, FileHandle } from '@tpio/core';
 import type { BackendName } from '@tpio/binding';
 import { settleUnlessClosing } from '@tpio/vitest-config/streams';
 import * as tpio from '../../src/index.js';
@@ -202,4 +202,15 @@ function describeArgument(value: unknown): unknown {
 /** Opens `file` with node:fs/promises or with @tpio/core, as each API's own FileHandle. */
 export async function openHandle(api: StreamApi, file: string, flags = 'r'): Promise<fs.promises.FileHandle | FileHandle> {
   return api.name === 'node' ? fs.promises.open(file, flags) : tpioOpen(file, flags);
+}
+
+/** How many times `run` started writeback on a tpio FileHandle (the calls still go through). */
+export async function writebackStarts(run: () => Promise<unknown>): Promise<number> {
+  const started = vi.spyOn(FileHandle.prototype, 'startWriteback');
+  try {
+    await run();
+    return started.mock.calls.length;
+  } finally {
+    started.mockRestore();
+  }
 }

@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { usableBackends } from '@tpio/binding';
 import { describeEachBackend } from '@tpio/vitest-config/backends';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
-import { open as tpioOpen } from '@tpio/core';
-import { useBackend, errorShape } from './harness.js';
+import { open as tpioOpen, writebackStrideBytes } from '@tpio/core';
+import { useBackend, errorShape, writebackStarts } from './harness.js';
 import { createReadStream, readableWebStream, writableWebStream } from '../../src/index.js';
 
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
@@ -167,6 +167,22 @@ describeEachBackend(usableBackends(), (backend) => {
       await appended.write(Buffer.from('!'));
       await appended.close();
       expect(fs.readFileSync(out, 'utf8')).toBe('abXYef!');
+    });
+
+    it('flush starts writeback as chunks arrive; without it none starts', async () => {
+      const chunk = Buffer.alloc(1 << 20, 0x44);
+      const chunks = (2 * writebackStrideBytes) / chunk.length;
+      for (const flush of [false, true]) {
+        const out = join(dir.path, `web-writeback-${flush}.bin`);
+        const starts = await writebackStarts(async () => {
+          const writer = writableWebStream(out, { flush }).getWriter();
+          for (let i = 0; i < chunks; i++) await writer.write(chunk);
+          await writer.close();
+        });
+        expect(fs.statSync(out).size).toBe(chunks * chunk.length);
+        expect(starts).toBeGreaterThanOrEqual(flush ? 1 : 0);
+        expect(starts).toBeLessThanOrEqual(flush ? 2 : 0);
+      }
     });
 
     it("'wx' on an existing file errors the stream", async () => {

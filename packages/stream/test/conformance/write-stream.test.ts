@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { usableBackends } from '@tpio/binding';
 import { describeEachBackend } from '@tpio/vitest-config/backends';
 import { useTempDir } from '@tpio/vitest-config/fixtures';
-import { open as tpioOpen } from '@tpio/core';
-import { nodeApi, tpioApi, recordWrite, thrown, useBackend, loggingFs, openHandle, type StreamApi, type Recording } from './harness.js';
+import { open as tpioOpen, writebackStrideBytes } from '@tpio/core';
+import { nodeApi, tpioApi, recordWrite, thrown, useBackend, loggingFs, openHandle, writebackStarts, type StreamApi, type Recording } from './harness.js';
 import { createWriteStream, WriteStream } from '../../src/index.js';
 
 describeEachBackend(usableBackends(), (backend) => {
@@ -167,6 +167,19 @@ describeEachBackend(usableBackends(), (backend) => {
         const file = target(api);
         return recordWrite(api.createWriteStream(file, { flush: true }), file, writeAll(['durable']));
       });
+    });
+    it('flush: true over several MiB: the same bytes and events, with writeback started as the stream goes', async () => {
+      const chunk = Buffer.alloc(1 << 20, 0x33);
+      const chunks = (3 * writebackStrideBytes) / chunk.length;
+      for (const flush of [false, true]) {
+        const starts = await writebackStarts(() => same((api) => {
+          const file = target(api);
+          return recordWrite(api.createWriteStream(file, { flush }), file, writeAll(Array.from({ length: chunks }, () => chunk)));
+        }));
+        // One start per stride at most, and only one at a time: at least one, never more than 3.
+        expect(starts).toBeGreaterThanOrEqual(flush ? 1 : 0);
+        expect(starts).toBeLessThanOrEqual(flush ? 3 : 0);
+      }
     });
     it('destroy() while a write is in flight waits, then closes', async () => {
       await same((api) => {
