@@ -198,32 +198,6 @@ export class FileHandle extends FileHandleStreams {
   }
 
   /**
-   * Starts writing the file's dirty pages in `[position, position + length)` to storage and
-   * resolves without waiting for them (Linux `sync_file_range(SYNC_FILE_RANGE_WRITE)`); a `length`
-   * of 0, the default, means to the end of the file. A later {@link FileHandle.sync} or
-   * {@link FileHandle.datasync} then has less left to wait for, and the device writes while the
-   * program goes on producing data. A hint, not a flush: it makes nothing durable, and on systems
-   * without such a call it does nothing.
-   *
-   * @example
-   * await file.write(bigBuffer);
-   * await file.startWriteback(); // the disk starts now
-   * await file.write(moreData);
-   * await file.datasync();       // waits only for what is left
-   */
-  startWriteback(position: number | bigint = 0, length: number | bigint = 0): Promise<void> {
-    try {
-      this[kCheckOpen]('sync_file_range');
-      const operation = new Operation(Call.startWriteback, Shape.none, 'sync_file_range');
-      operation.position = position;
-      operation.length = length;
-      return this.#issue(operation);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-
-  /**
    * fdatasync: flushes data (and the metadata needed to read it back).
    *
    * @example
@@ -231,6 +205,20 @@ export class FileHandle extends FileHandleStreams {
    */
   datasync(): Promise<void> {
     return this.#simple(Call.fdatasync, 'fdatasync');
+  }
+
+  /**
+   * Starts writing the file's dirty pages in `[position, position + length)` to storage and
+   * resolves without waiting (Linux `sync_file_range(SYNC_FILE_RANGE_WRITE)`; `length` 0, the
+   * default, means to the end), so that a later {@link FileHandle.sync} has less left to wait for.
+   * A hint, not a flush: it makes nothing durable; elsewhere it does nothing.
+   *
+   * @example
+   * await file.write(bigBuffer);
+   * await file.startWriteback(); // the device starts now; a later datasync() waits only for the rest
+   */
+  startWriteback(position: number | bigint = 0, length: number | bigint = 0): Promise<void> {
+    return this.#simple(Call.startWriteback, 'sync_file_range', position, length);
   }
 
   /**
@@ -404,10 +392,13 @@ export class FileHandle extends FileHandleStreams {
     return this.#metadataCalls.run(this.#fd, call);
   }
 
-  /** fsync/fdatasync. Async, as node's methods are: every error rejects. */
-  async #simple(call: number, syscall: string): Promise<void> {
+  /** fsync/fdatasync/sync_file_range. Async, as node's methods are: every error rejects. */
+  async #simple(call: number, syscall: string, position: number | bigint = -1, length: number | bigint = 0): Promise<void> {
     this[kCheckOpen](syscall);
-    return this.#issue(new Operation(call, Shape.none, syscall));
+    const operation = new Operation(call, Shape.none, syscall);
+    operation.position = position;
+    operation.length = length;
+    return this.#issue(operation);
   }
 
   /** Issues a read/write at `position` (-1: the tracked position; see TrackedPosition.place). */
